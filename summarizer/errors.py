@@ -1,0 +1,103 @@
+"""The exception tree: every error summarizer raises on purpose, each carrying its data.
+
+```
+SummarizerError
+├── ConfigError                 bad settings or options (unknown model, missing key)
+├── PromptError                 a prompt template file is missing or invalid
+├── InputError                  one article cannot be read or is not an article
+├── EmbeddedModelError          the embedded model cannot be assembled or served
+└── LLMError                    a call to the model failed (carries attempts, last_output)
+    ├── AuthError               401/403: the key is missing or wrong; never retried
+    ├── QuotaError              the account is out of quota; never retried
+    ├── TransportError          429/5xx/timeouts/connection errors after the retry budget
+    ├── OutputTruncatedError    the model hit max_tokens (finish_reason == "length")
+    └── ValidationFailedError   the output failed validation after every re-ask
+```
+
+Messages and exit codes are decided at the CLI edge only (`summarizer.cli`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "AuthError",
+    "ConfigError",
+    "EmbeddedModelError",
+    "InputError",
+    "LLMError",
+    "OutputTruncatedError",
+    "PromptError",
+    "QuotaError",
+    "SummarizerError",
+    "TransportError",
+    "ValidationFailedError",
+]
+
+
+class SummarizerError(Exception):
+    """Root of every error summarizer raises on purpose."""
+
+
+class ConfigError(SummarizerError):
+    """Settings or options are invalid."""
+
+
+class PromptError(SummarizerError):
+    """A prompt template is missing or invalid."""
+
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class InputError(SummarizerError):
+    """One input item cannot be summarized (unreadable, empty, not an article)."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class EmbeddedModelError(SummarizerError):
+    """The embedded model cannot be assembled, verified or served."""
+
+
+class LLMError(SummarizerError):
+    """A model call failed; carries how many attempts were made and the last raw output."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        task: str | None = None,
+        attempts: int = 0,
+        last_output: str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.task = task
+        self.attempts = attempts
+        self.last_output = last_output
+        self.status_code = status_code
+
+
+class AuthError(LLMError):
+    """The endpoint refused the credentials (401/403)."""
+
+
+class QuotaError(LLMError):
+    """The account has no quota left."""
+
+
+class TransportError(LLMError):
+    """Rate limits, server errors or timeouts outlasted the retry budget."""
+
+
+class OutputTruncatedError(LLMError):
+    """The model stopped at max_tokens; a cut-off answer is never used."""
+
+
+class ValidationFailedError(LLMError):
+    """The output failed schema validation after every re-ask."""
