@@ -1,0 +1,178 @@
+"""Article loading: raw bytes to clean paragraphs, numbered sentences with offsets, and a sha256."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pysbd
+
+from summarizer.errors import InputError
+from summarizer.language import detect_language
+from summarizer.schema import RemovedSpan
+
+__all__ = [
+    "PREPROCESSING_VERSION",
+    "Article",
+    "Sentence",
+    "decode",
+    "from_text",
+    "load",
+    "split_sentences",
+]
+
+PREPROCESSING_VERSION = "1"
+"""Bump whenever cleaning or sentence splitting changes: it is part of every cache key."""
+
+PARAGRAPH_SEPARATOR = "\n\n"
+_TITLE_MAX_CHARS = 160
+_SEGMENTERS: dict[str, pysbd.Segmenter] = {}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the cleaned text; `number` is 1-based, offsets index `Article.text`."""
+
+    number: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """A loaded article: cleaned text plus everything derived from it before any LLM call."""
+
+    id: str
+    source_path: str | None
+    sha256: str
+    text: str
+    language: str
+    paragraphs: tuple[str, ...]
+    sentences: tuple[Sentence, ...]
+    title: str | None
+    removed: tuple[RemovedSpan, ...] = field(default=())
+
+    def paragraph_sentences(self, index: int) -> list[Sentence]:
+        """The sentences of paragraph `index`."""
+        return [s for s in self.sentences if s.paragraph == index]
+
+
+def decode(data: bytes, *, name: str = "<input>") -> str:
+    """Bytes to text: UTF-8 (BOM allowed) first, then cp1252, then latin-1; binary is refused."""
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: binary file (contains NUL bytes), not a text article", path=name)
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{name}: cannot decode text", path=name)  # pragma: no cover - latin-1
+
+
+def _segmenter(language: str) -> pysbd.Segmenter:
+    lang = language if language in pysbd.languages.LANGUAGE_CODES else "en"
+    if lang not in _SEGMENTERS:
+        _SEGMENTERS[lang] = pysbd.Segmenter(language=lang, clean=False)
+    return _SEGMENTERS[lang]
+
+
+def split_sentences(paragraph: str, language: str) -> list[tuple[int, int]]:
+    """Sentence spans `(start, end)` within `paragraph`, trailing spaces excluded."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in _segmenter(language).segment(paragraph):
+        piece = piece.strip()
+        if not piece:
+            continue
+        start = paragraph.find(piece, cursor)
+        if start < 0:  # the segmenter altered the text; fall back to one sentence
+            return [(0, len(paragraph))]
+        spans.append((start, start + len(piece)))
+        cursor = start + len(piece)
+    return spans or [(0, len(paragraph))]
+
+
+def _clean(raw: str) -> tuple[str, tuple[str, ...], str | None]:
+    """Normalize and split into paragraphs; detect a leading title line."""
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = text.split("\n")
+    paragraphs: list[str] = []
+    blank_after_first = False
+    for i, line in enumerate(lines):
+        stripped = " ".join(line.split())
+        if stripped:
+            paragraphs.append(stripped)
+        elif len(paragraphs) == 1 and i > 0 and lines[i - 1].strip():
+            blank_after_first = True
+    title = None
+    if len(paragraphs) > 1:
+        first = paragraphs[0]
+        looks_like_headline = len(first) <= _TITLE_MAX_CHARS and (
+            not first.endswith((".", "!", "?", ":", "“", '"')) or blank_after_first
+        )
+        if looks_like_headline:
+            title = first
+    return PARAGRAPH_SEPARATOR.join(paragraphs), tuple(paragraphs), title
+
+
+def from_text(
+    text: str,
+    *,
+    id: str = "article",
+    source_path: str | None = None,
+    raw: bytes | None = None,
+    max_chars: int = 200_000,
+) -> Article:
+    """Build an `Article` from text; raises `InputError` for empty or oversized input."""
+    data = raw if raw is not None else text.encode("utf-8")
+    name = source_path or id
+    if len(text) > max_chars:
+        raise InputError(
+            f"{name}: {len(text):,} characters is above the limit of {max_chars:,}; "
+            "raise it with --max-chars or SUMMARIZER_MAX_CHARS",
+            path=name,
+        )
+    cleaned, paragraphs, title = _clean(text)
+    if not cleaned:
+        raise InputError(f"{name}: empty article (no text after cleaning)", path=name)
+    language = detect_language(cleaned)
+    sentences: list[Sentence] = []
+    offset = 0
+    for p_index, paragraph in enumerate(paragraphs):
+        for start, end in split_sentences(paragraph, language):
+            sentences.append(
+                Sentence(
+                    number=len(sentences) + 1,
+                    start=offset + start,
+                    end=offset + end,
+                    text=paragraph[start:end],
+                    paragraph=p_index,
+                )
+            )
+        offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
+    return Article(
+        id=id,
+        source_path=source_path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=cleaned,
+        language=language,
+        paragraphs=paragraphs,
+        sentences=tuple(sentences),
+        title=title,
+    )
+
+
+def load(path: Path, *, max_chars: int = 200_000) -> Article:
+    """Read and clean one article file; every failure is an `InputError` naming the file."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not an article", path=path) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}", path=path) from None
+    text = decode(data, name=str(path))
+    return from_text(text, id=path.stem, source_path=str(path), raw=data, max_chars=max_chars)

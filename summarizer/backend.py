@@ -1,0 +1,105 @@
+"""The endpoint a run talks to: the embedded server (started lazily, stopped at exit) or a URL."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import instructor
+import openai
+
+from summarizer.embedded import EmbeddedServer, get_model
+from summarizer.errors import ConfigError
+from summarizer.llm import LLMClient, RateGate, resolve_mode
+from summarizer.settings import Settings
+
+__all__ = ["Backend"]
+
+_REMOTE_CONCURRENCY = 8
+
+
+class Backend:
+    """Owns the openai client and, for the embedded default, the llama.cpp server process."""
+
+    def __init__(self, settings: Settings, *, client: openai.AsyncOpenAI | None = None) -> None:
+        self.settings = settings
+        self.mode: instructor.Mode = resolve_mode(settings)
+        self._client = client
+        self._server: EmbeddedServer | None = None
+        self._llm: LLMClient | None = None
+        self._lock = asyncio.Lock()
+        self._gate = RateGate()
+        if settings.is_embedded:
+            self._embedded = get_model(settings.model)
+        elif client is None and settings.base_url is None and settings.api_key is None:
+            raise ConfigError(
+                f"model {settings.model!r} is not an embedded model and no API key is set: "
+                "set OPENAI_API_KEY, or pass --base-url for a local server"
+            )
+
+    @property
+    def endpoint_id(self) -> str:
+        """What identifies the endpoint in cache keys (the embedded model's hash, not its port)."""
+        if self.settings.is_embedded:
+            return f"embedded:{self._embedded.sha256}"
+        return self.settings.endpoint
+
+    @property
+    def extra_body(self) -> dict[str, Any]:
+        """llama.cpp sampling extras, sent only to the embedded server."""
+        if self.settings.is_embedded:
+            return {"repeat_penalty": self.settings.repeat_penalty, "cache_prompt": True}
+        return {}
+
+    @property
+    def default_concurrency(self) -> int:
+        """Requests in flight: the embedded server's slots, or 8 for a remote endpoint."""
+        if self.settings.concurrency is not None:
+            return self.settings.concurrency
+        return 1 if self.settings.is_embedded else _REMOTE_CONCURRENCY
+
+    async def llm(self) -> LLMClient:
+        """The client, starting the embedded server on first use."""
+        async with self._lock:
+            if self._llm is None:
+                client = self._client or await self._make_client()
+                self._llm = LLMClient(
+                    self.settings,
+                    client=client,
+                    mode=self.mode,
+                    extra_body=self.extra_body,
+                    gate=self._gate,
+                )
+            return self._llm
+
+    async def _make_client(self) -> openai.AsyncOpenAI:
+        settings = self.settings
+        if settings.is_embedded:
+            server = EmbeddedServer(
+                self._embedded,
+                models_dir=settings.models_dir,
+                n_ctx=settings.n_ctx,
+                n_parallel=self.default_concurrency,
+                threads=settings.threads,
+            )
+            base_url = await asyncio.to_thread(server.start)
+            self._server = server
+            api_key = server.api_key
+        else:
+            base_url = settings.base_url or "https://api.openai.com/v1"
+            secret = settings.api_key.get_secret_value() if settings.api_key else None
+            api_key = secret or "no-key"  # local servers ignore it; openai needs one
+        return openai.AsyncOpenAI(
+            base_url=base_url, api_key=api_key, max_retries=0, timeout=settings.timeout
+        )
+
+    @property
+    def server(self) -> EmbeddedServer | None:
+        """The running embedded server, if one was started."""
+        return self._server
+
+    def close(self) -> None:
+        """Stop the embedded server if this backend started it."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None

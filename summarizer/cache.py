@@ -1,0 +1,149 @@
+"""On-disk cache of LLM results: diskcache storage, JSON values, keys from what shapes output.
+
+A key is the SHA-256 of the canonical JSON of every input that changes a call's output
+(model, endpoint, messages template and rendering context, template version, response schema,
+sampling parameters, mode, preprocessing version) and nothing else. Values are JSON text,
+never pickles. A cache that cannot be opened, read or written degrades to "no cache" with a
+warning: it never fails a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import diskcache
+
+__all__ = ["CacheStats", "ResultCache", "cache_key", "canonical_json"]
+
+log = logging.getLogger(__name__)
+
+_HITS_KEY = "__summarizer_hits__"
+_MISSES_KEY = "__summarizer_misses__"
+_STAT_KEYS = (_HITS_KEY, _MISSES_KEY)
+
+
+def canonical_json(value: Any) -> str:
+    """Serialize deterministically: sorted keys, no whitespace, UTF-8 kept."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def cache_key(parts: dict[str, Any]) -> str:
+    """Hash the parts that shape a call's output into a hex key."""
+    return hashlib.sha256(canonical_json(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """What `summarizer cache info` shows."""
+
+    directory: Path
+    entries: int
+    size_bytes: int
+    hits: int
+    misses: int
+
+
+class ResultCache:
+    """A JSON-valued diskcache; every failure turns into a warning and a miss."""
+
+    def __init__(self, directory: Path, *, enabled: bool = True) -> None:
+        self.directory = directory
+        self._lock = threading.Lock()
+        self._cache: diskcache.Cache | None = None
+        self._warned = False
+        self._hits = 0
+        self._misses = 0
+        if enabled:
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                self._cache = diskcache.Cache(str(directory), statistics=False)
+            except Exception as exc:  # read-only, full, corrupt: degrade, never crash
+                self._warn(f"cache disabled, cannot open {directory}: {exc}")
+
+    @property
+    def enabled(self) -> bool:
+        """False when disabled by the user or degraded after a failure."""
+        return self._cache is not None
+
+    def _warn(self, message: str) -> None:
+        if not self._warned:
+            log.warning(message)
+            self._warned = True
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The stored JSON object, or None on a miss or any failure."""
+        if self._cache is None:
+            return None
+        try:
+            raw = self._cache.get(key)
+            with self._lock:
+                if raw is None:
+                    self._misses += 1
+                else:
+                    self._hits += 1
+            if raw is None:
+                return None
+            value = json.loads(raw)
+        except Exception as exc:
+            self._warn(f"cache read failed, treating as a miss: {exc}")
+            return None
+        return value if isinstance(value, dict) else None
+
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        """Store a JSON object; failures only warn."""
+        if self._cache is None:
+            return
+        try:
+            self._cache.set(key, canonical_json(value))
+        except Exception as exc:
+            self._warn(f"cache write failed, result kept but not cached: {exc}")
+
+    def _flush_counts(self) -> None:
+        if self._cache is None:
+            return
+        with self._lock:
+            hits, misses, self._hits, self._misses = self._hits, self._misses, 0, 0
+        try:
+            if hits:
+                self._cache.incr(_HITS_KEY, hits)
+            if misses:
+                self._cache.incr(_MISSES_KEY, misses)
+        except Exception:  # statistics are best effort
+            pass
+
+    def _entries(self) -> int:
+        assert self._cache is not None
+        return len(self._cache) - sum(1 for k in _STAT_KEYS if k in self._cache)
+
+    def stats(self) -> CacheStats:
+        """Entries, bytes on disk and lifetime hit/miss counts."""
+        if self._cache is None:
+            return CacheStats(self.directory, 0, 0, 0, 0)
+        self._flush_counts()
+        return CacheStats(
+            self.directory,
+            self._entries(),
+            int(self._cache.volume()),
+            int(self._cache.get(_HITS_KEY, 0)),
+            int(self._cache.get(_MISSES_KEY, 0)),
+        )
+
+    def clear(self) -> int:
+        """Remove every entry; returns how many there were."""
+        if self._cache is None:
+            return 0
+        n = self._entries()
+        self._cache.clear()
+        return n
+
+    def close(self) -> None:
+        """Release the underlying SQLite handle."""
+        if self._cache is not None:
+            self._flush_counts()
+            self._cache.close()

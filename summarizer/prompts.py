@@ -1,0 +1,130 @@
+"""Prompt templates: versioned TOML data files in prompts/, validated on load and fingerprinted.
+
+A task file (translate, summary, claims) `extends` the shared `base` file, whose system
+message and article block come first in every call: calls about one article then share a
+prefix that llama.cpp's prompt cache reads once. Templates are Jinja; article text is never
+formatted into them here: instructor renders them with `context=` at call time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import TemplateSyntaxError, meta
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from summarizer.cache import canonical_json
+from summarizer.errors import PromptError
+
+__all__ = ["TASKS", "Message", "PromptTemplate", "bundled_prompts_dir", "load_prompt"]
+
+TASKS = ("translate", "summary", "claims")
+
+
+class Message(BaseModel):
+    """One chat message template."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    role: Literal["system", "user", "assistant"]
+    content: str = Field(min_length=1)
+
+
+class _PromptFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z_]+$")
+    version: str = Field(min_length=1)
+    description: str = ""
+    extends: str | None = None
+    variables: list[str] = Field(default_factory=list)
+    messages: list[Message] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    """A task's full message list (base first), its versions and a content fingerprint."""
+
+    name: str
+    version: str
+    messages: tuple[Message, ...]
+    variables: frozenset[str]
+    fingerprint: str
+
+    def as_messages(self) -> list[dict[str, str]]:
+        """Messages in the OpenAI wire shape, still unrendered."""
+        return [{"role": m.role, "content": m.content} for m in self.messages]
+
+
+def bundled_prompts_dir() -> Path:
+    """The prompts shipped with summarizer (wheel) or the repository's prompts/ (source)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_prompts", here.parent / "prompts"):
+        if (candidate / "base.toml").is_file():
+            return candidate
+    raise PromptError(f"no prompts directory found next to {here}")
+
+
+def _read(path: Path) -> _PromptFile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PromptError(f"prompt file not found: {path}", path=path) from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PromptError(f"{path}: cannot parse: {exc}", path=path) from None
+    try:
+        parsed = _PromptFile.model_validate(data)
+    except ValidationError as exc:
+        raise PromptError(f"{path}: invalid prompt file: {exc}", path=path) from None
+    if parsed.name != path.stem:
+        raise PromptError(f"{path}: name {parsed.name!r} must match the file name", path=path)
+    return parsed
+
+
+def _check_variables(path: Path, messages: list[Message], declared: set[str]) -> None:
+    env = SandboxedEnvironment()
+    used: set[str] = set()
+    for message in messages:
+        try:
+            used |= meta.find_undeclared_variables(env.parse(message.content))
+        except TemplateSyntaxError as exc:
+            raise PromptError(f"{path}: template syntax error: {exc}", path=path) from None
+    if undeclared := used - declared:
+        raise PromptError(f"{path}: undeclared variables {sorted(undeclared)}", path=path)
+    if unused := declared - used:
+        raise PromptError(f"{path}: declared but unused variables {sorted(unused)}", path=path)
+
+
+@cache
+def load_prompt(name: str, directory: Path | None = None) -> PromptTemplate:
+    """Load, compose and validate the template for task `name`."""
+    directory = directory or bundled_prompts_dir()
+    path = directory / f"{name}.toml"
+    task = _read(path)
+    messages = list(task.messages)
+    variables = set(task.variables)
+    versions = [f"{task.name}@{task.version}"]
+    if task.extends:
+        base = _read(directory / f"{task.extends}.toml")
+        if base.extends:
+            raise PromptError(f"{path}: base {base.name!r} may not extend another", path=path)
+        messages = list(base.messages) + messages
+        variables |= set(base.variables)
+        versions.insert(0, f"{base.name}@{base.version}")
+    _check_variables(path, messages, variables)
+    fingerprint = hashlib.sha256(
+        canonical_json([m.model_dump() for m in messages]).encode("utf-8")
+    ).hexdigest()[:16]
+    return PromptTemplate(
+        name=task.name,
+        version="+".join(versions),
+        messages=tuple(messages),
+        variables=frozenset(variables),
+        fingerprint=fingerprint,
+    )

@@ -1,0 +1,85 @@
+"""Rendering results: JSON files (atomic), JSONL lines and Markdown."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from summarizer.schema import ArticleResult
+
+__all__ = ["FORMATS", "to_json", "to_jsonl", "to_markdown", "write_atomic", "write_result"]
+
+FORMATS = ("json", "jsonl", "md")
+
+
+def to_json(result: ArticleResult) -> str:
+    """Pretty JSON, as written to `<out>/<id>.json`."""
+    return result.model_dump_json(indent=2) + "\n"
+
+
+def to_jsonl(result: ArticleResult) -> str:
+    """One line of JSON."""
+    return result.model_dump_json() + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(result: ArticleResult) -> str:
+    """A readable report: summary, key points, claims table, entities and translation."""
+    lines = [f"# {result.title_en}", ""]
+    if result.title_original:
+        lines += [f"*Original title:* {result.title_original}", ""]
+    lines += [f"*Source:* `{result.source_path or result.id}` · *language:* {result.language}", ""]
+    lines += ["## Summary", "", result.summary_en, "", "## Key points", ""]
+    lines += [f"- {point}" for point in result.key_points_en]
+    lines += ["", "## Claims", ""]
+    if result.claims:
+        lines += ["| # | Claim | Speaker | Kind | Quote |", "|---|---|---|---|---|"]
+        for i, c in enumerate(result.claims, 1):
+            lines.append(
+                f"| {i} | {_md_escape(c.text_en)} | {_md_escape(c.speaker)} | {c.kind} "
+                f"| „{_md_escape(c.quote)}“ ({c.start}–{c.end}) |"
+            )
+    else:
+        lines.append("*No grounded claims.*")
+    if result.rejected_claims:
+        lines += ["", f"*{len(result.rejected_claims)} claim(s) rejected as ungrounded.*"]
+    lines += ["", "## Entities", ""]
+    lines += [f"- {e.name} ({e.type})" for e in result.entities] or ["*None.*"]
+    lines += ["", "## Translation", "", result.translation_en, ""]
+    p = result.provenance
+    lines += [
+        "---",
+        f"*{p.model} via {p.endpoint_host} · {p.usage.prompt_tokens} prompt + "
+        f"{p.usage.completion_tokens} completion tokens · {p.seconds:.1f} s · "
+        f"summarizer {p.summarizer_version}*",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that readers see the old file or the whole new one, never part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_result(out_dir: Path, result: ArticleResult, *, markdown: bool = False) -> Path:
+    """Write `<out>/<id>.json` (and `<id>.md` if asked); returns the JSON path."""
+    path = out_dir / f"{result.id}.json"
+    write_atomic(path, to_json(result))
+    if markdown:
+        write_atomic(out_dir / f"{result.id}.md", to_markdown(result))
+    return path

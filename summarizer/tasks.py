@@ -1,0 +1,135 @@
+"""Per-task response models, validators and output budgets for the three LLM calls.
+
+The models are deliberately small (design for the weakest model we ship). Claims are
+extractive: the model names a sentence number and code fills in the verbatim quote and
+offsets, so grounding holds by construction; the validator still checks it and makes
+instructor re-ask on an unknown sentence or a quote that is not in the source.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from summarizer.grounding import locate_quote
+from summarizer.schema import ClaimKind, Entity
+
+__all__ = [
+    "MAX_CLAIMS",
+    "ClaimPick",
+    "ClaimPicks",
+    "SummaryDraft",
+    "claims_budget",
+    "count_sentences",
+    "estimate_tokens",
+    "max_claims_for",
+    "summary_budget",
+    "translation_budget",
+]
+
+MAX_CLAIMS = 10
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
+
+
+def estimate_tokens(text: str) -> int:
+    """A conservative token estimate for budgets (about 3.2 characters per token)."""
+    return math.ceil(len(text) / 3.2)
+
+
+def translation_budget(paragraph: str) -> int:
+    """max_tokens for translating `paragraph`: room for a wordier English, no room to loop."""
+    return int(estimate_tokens(paragraph) * 1.6) + 48
+
+
+def summary_budget(translation: str) -> int:
+    """max_tokens for the summary call."""
+    return 420 + min(estimate_tokens(translation) // 8, 180)
+
+
+def max_claims_for(sentence_count: int) -> int:
+    """How many claims to ask for: about one per two sentences, 3 to MAX_CLAIMS."""
+    return max(3, min(MAX_CLAIMS, (sentence_count + 1) // 2))
+
+
+def claims_budget(max_claims: int) -> int:
+    """max_tokens for the claims call: about 75 tokens per claim."""
+    return 40 + 75 * max_claims
+
+
+def count_sentences(text: str) -> int:
+    """English sentences in `text` (for the 2-4 sentence rule of summaries)."""
+    stripped = text.strip()
+    return len(_SENTENCE_END.split(stripped)) if stripped else 0
+
+
+class SummaryDraft(BaseModel):
+    """The summary call's answer, built from the English translation."""
+
+    title_en: str = Field(min_length=3, max_length=200)
+    summary_en: str = Field(min_length=20)
+    key_points_en: list[str] = Field(min_length=3, max_length=8)
+    entities: list[Entity] = Field(default_factory=list, max_length=30)
+
+    @field_validator("summary_en")
+    @classmethod
+    def _two_to_four_sentences(cls, value: str) -> str:
+        n = count_sentences(value)
+        if not 2 <= n <= 4:
+            raise ValueError(f"summary_en must have 2 to 4 sentences, it has {n}")
+        return value.strip()
+
+    @field_validator("key_points_en")
+    @classmethod
+    def _points_not_empty(cls, value: list[str]) -> list[str]:
+        points = [p.strip() for p in value]
+        if any(not p for p in points):
+            raise ValueError("key_points_en must not contain empty strings")
+        return points
+
+
+class ClaimPick(BaseModel):
+    """One claim, named by its source sentence number; quote and offsets are filled by code."""
+
+    sentence: int = Field(description="Number of the source sentence, e.g. 3 for [3].")
+    speaker: str = Field(min_length=1)
+    attribution: str = ""
+    kind: ClaimKind
+    text_en: str = Field(min_length=1)
+    # Not offered to the model (hidden from the schema), but checked if a server sends one.
+    quote: SkipJsonSchema[str | None] = None
+    start: SkipJsonSchema[int] = -1
+    end: SkipJsonSchema[int] = -1
+
+    @model_validator(mode="after")
+    def _ground(self, info: ValidationInfo) -> ClaimPick:
+        context: dict[str, Any] = info.context or {}
+        sentences: list[dict[str, Any]] = context.get("sentences") or []
+        if not sentences:
+            return self
+        if not 1 <= self.sentence <= len(sentences):
+            raise ValueError(
+                f"sentence {self.sentence} does not exist: use a number from 1 to {len(sentences)}"
+            )
+        s = sentences[self.sentence - 1]
+        if self.quote:
+            span = locate_quote(self.quote, s["text"])
+            if span is None:
+                raise ValueError(
+                    f"quote {self.quote!r} is not in sentence [{self.sentence}]: "
+                    "quote the source words exactly"
+                )
+            self.start, self.end = s["start"] + span[0], s["start"] + span[1]
+            self.quote = s["text"][span[0] : span[1]]
+        else:
+            self.start, self.end, self.quote = s["start"], s["end"], s["text"]
+        return self
+
+
+class ClaimPicks(BaseModel):
+    """The claims call's answer."""
+
+    claims: list[ClaimPick] = Field(max_length=MAX_CLAIMS + 2)

@@ -1,0 +1,61 @@
+"""Shared fixtures: a fake OpenAI-compatible server on 127.0.0.1 and settings pointed at it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer import Settings, Summarizer
+from summarizer.testing import FakeLLMServer, article_responder
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeLLMServer]:
+    """A fake server that answers every summarizer task validly unless a test queues replies."""
+    with FakeLLMServer(responder=article_responder) as server:
+        yield server
+
+
+@pytest.fixture
+def strict_fake() -> Iterator[FakeLLMServer]:
+    """A fake server that answers only what a test queued (anything else is a 500)."""
+    with FakeLLMServer() as server:
+        yield server
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    def make(server: FakeLLMServer, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "model": "fake-model",
+            "base_url": server.base_url,
+            "api_key": "sk-test",
+            "mode": "json_schema",
+            "cache_dir": tmp_path / "cache",
+            "retry_max_wait": 0.05,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_summarizer(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., Summarizer]]:
+    created: list[Summarizer] = []
+
+    def make(server: FakeLLMServer, **overrides: Any) -> Summarizer:
+        summarizer = Summarizer(make_settings(server, **overrides))
+        created.append(summarizer)
+        return summarizer
+
+    yield make
+    for summarizer in created:
+        summarizer.close()

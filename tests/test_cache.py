@@ -1,0 +1,57 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from summarizer.cache import ResultCache, cache_key
+
+
+def test_key_is_canonical_and_sensitive_to_every_part() -> None:
+    base = {"model": "m", "context": {"a": 1, "b": [1, 2]}, "sampling": {"temperature": 0}}
+    assert cache_key(base) == cache_key(
+        {"sampling": {"temperature": 0}, "context": {"b": [1, 2], "a": 1}, "model": "m"}
+    )
+    assert cache_key(base) != cache_key({**base, "model": "m2"})
+    assert cache_key(base) != cache_key({**base, "context": {"a": 1, "b": [2, 1]}})
+    assert cache_key(base) != cache_key({**base, "sampling": {"temperature": 0.1}})
+
+
+def test_values_are_stored_as_json_text_not_pickles(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path)
+    cache.set("k", {"value": "ä", "n": 1})
+    assert cache.get("k") == {"value": "ä", "n": 1}
+    assert cache.get("missing") is None
+    cache.close()
+    rows = (
+        sqlite3.connect(tmp_path / "cache.db")
+        .execute("SELECT key, raw, value, mode FROM Cache WHERE key = 'k'")
+        .fetchall()
+    )
+    assert rows, "entry not in the sqlite index"
+    _, _, value, _mode = rows[0]
+    assert isinstance(value, str)  # diskcache MODE_RAW text, never a pickle blob
+    assert value.startswith("{")
+
+
+def test_stats_and_clear(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path)
+    cache.set("a", {"x": 1})
+    cache.get("a")
+    cache.get("b")
+    stats = cache.stats()
+    assert (stats.entries, stats.hits, stats.misses) == (1, 1, 1)
+    assert cache.clear() == 1
+    assert cache.stats().entries == 0
+    cache.close()
+
+
+def test_unopenable_cache_path_degrades_to_no_cache(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    cache = ResultCache(blocker / "cache")
+    assert not cache.enabled
+    cache.set("k", {"v": 1})
+    assert cache.get("k") is None
+    assert "cache disabled" in caplog.text

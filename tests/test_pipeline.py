@@ -1,0 +1,294 @@
+"""The pipeline against a fake OpenAI-compatible server: results, cache, re-asks and retries."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from summarizer import (
+    ArticleResult,
+    AuthError,
+    ItemError,
+    QuotaError,
+    Summarizer,
+    TransportError,
+)
+from summarizer.article import PARAGRAPH_SEPARATOR, load
+from summarizer.testing import FakeLLMServer, FakeReply
+from tests.conftest import SEED_FILES
+
+SEED = SEED_FILES[1]  # 001: 13 paragraphs, 18 sentences, no title
+
+SUMMARY = {
+    "title_en": "Kim meets Belousov",
+    "summary_en": "Kim met Belousov on 30 November. KCNA reported the meeting.",
+    "key_points_en": ["Kim met Belousov", "KCNA reported it", "Talks covered the war"],
+    "entities": [{"name": "Kim Jong-un", "type": "person"}],
+}
+
+
+def claim(sentence: int, **extra: object) -> dict[str, object]:
+    return {
+        "sentence": sentence,
+        "speaker": "Kim Jong-un",
+        "attribution": "sagte Kim",
+        "kind": "statement",
+        "text_en": "Kim said something.",
+        **extra,
+    }
+
+
+def translations(n: int) -> list[FakeReply]:
+    return [FakeReply(content=f"Paragraph {i} in English.") for i in range(n)]
+
+
+def test_full_result_is_valid_aligned_and_grounded(
+    fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    article = load(SEED)
+    result = make_summarizer(fake).summarize_file(SEED)
+    assert isinstance(result, ArticleResult)
+    assert result.id == SEED.stem
+    assert result.language == "de"
+    assert len(result.translation_en.split(PARAGRAPH_SEPARATOR)) == len(article.paragraphs)
+    assert result.claims, "the fake answers three claims"
+    for c in result.claims:
+        assert article.text[c.start : c.end] == c.quote
+    p = result.provenance
+    assert p.model == "fake-model"
+    assert p.endpoint_host == fake.base_url.split("/")[2]
+    assert set(p.prompt_versions) == {"translate", "summary", "claims"}
+    assert p.cache == {
+        **{f"translate:{i}": "miss" for i in range(13)},
+        "summary": "miss",
+        "claims": "miss",
+    }
+    assert p.attempts.calls == p.attempts.requests == 15 == len(fake.chat_requests)
+    assert p.usage.prompt_tokens > 0 and p.usage.completion_tokens > 0
+
+
+def test_second_run_makes_zero_requests(
+    fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    first = make_summarizer(fake).summarize_file(SEED)
+    sent = len(fake.chat_requests)
+    again = make_summarizer(fake)
+    started = time.perf_counter()
+    second = again.summarize_file(SEED)
+    assert len(fake.chat_requests) == sent
+    assert set(second.provenance.cache.values()) == {"hit"}
+    assert second.provenance.attempts.requests == 0
+    assert second.provenance.saved_usage == first.provenance.usage
+    assert second.model_dump(exclude={"provenance"}) == first.model_dump(exclude={"provenance"})
+    assert time.perf_counter() - started < 2
+
+
+def test_refresh_and_no_cache_bypass_the_cache(
+    fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    make_summarizer(fake).summarize_file(SEED)
+    sent = len(fake.chat_requests)
+    make_summarizer(fake, refresh=True).summarize_file(SEED)
+    assert len(fake.chat_requests) == 2 * sent
+    make_summarizer(fake, use_cache=False).summarize_file(SEED)
+    assert len(fake.chat_requests) == 3 * sent
+
+
+def test_changing_one_prompt_redoes_only_that_task(
+    fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer], tmp_path: Path
+) -> None:
+    make_summarizer(fake).summarize_file(SEED)
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    from summarizer.prompts import bundled_prompts_dir
+
+    for f in bundled_prompts_dir().glob("*.toml"):
+        text = f.read_text()
+        if f.stem == "claims":
+            text = text.replace('version = "1"', 'version = "2"')
+        (prompts / f.name).write_text(text)
+    fake.reset()
+    s = Summarizer(make_summarizer(fake).settings, prompts_dir=prompts)
+    result = s.summarize_file(SEED)
+    s.close()
+    assert result.provenance.cache["claims"] == "miss"
+    assert result.provenance.cache["summary"] == "hit"
+    assert len(fake.chat_requests) == 1
+
+
+def test_article_braces_reach_the_model_verbatim(
+    fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    text = "Der Code {{ 7*7 }} und {% raw %} stand im Text.\n\nEr sagte: {{ article }} sei gut."
+    make_summarizer(fake).summarize_text(text, id="braces")
+    sent = json.dumps([r.messages for r in fake.chat_requests], ensure_ascii=False)
+    assert "{{ 7*7 }}" in sent
+    assert "{% raw %}" in sent
+    assert "{{ article }}" in sent
+    assert "49" not in sent
+
+
+def test_unknown_sentence_is_reasked_then_accepted(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    strict_fake.enqueue(
+        *translations(13),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(99)]}),
+        FakeReply.json({"claims": [claim(4)]}),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    requests = strict_fake.chat_requests
+    assert len(requests) == 13 + 1 + 2
+    reask = json.dumps(requests[-1].messages)
+    assert "sentence 99 does not exist" in reask
+    assert [c.quote for c in result.claims] == [load(SEED).sentences[3].text]
+    assert result.rejected_claims == []
+    assert result.provenance.attempts.reasks == 1
+    assert result.provenance.attempts.first_attempt_valid == 13 + 1
+
+
+def test_made_up_quote_is_reasked_then_accepted(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    strict_fake.enqueue(
+        *translations(13),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(4, quote="Kim liebt die Ukraine")]}),
+        FakeReply.json({"claims": [claim(4, quote="unterstützen stets die Politik Russlands")]}),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    assert len(strict_fake.chat_requests) == 16
+    assert "is not in sentence [4]" in json.dumps(strict_fake.chat_requests[-1].messages)
+    (c,) = result.claims
+    assert c.quote == "unterstützen stets die Politik Russlands"
+    assert load(SEED).text[c.start : c.end] == c.quote
+
+
+def test_claims_that_never_ground_are_rejected_not_emitted(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    bad = FakeReply.json({"claims": [claim(2), claim(77)]})
+    strict_fake.enqueue(*translations(13), FakeReply.json(SUMMARY), bad, bad, bad)
+    result = make_summarizer(strict_fake, max_reasks=2).summarize_file(SEED)
+    assert len(strict_fake.chat_requests) == 13 + 1 + 3  # instructor: 1 + max_reasks attempts
+    assert [c.quote for c in result.claims] == [load(SEED).sentences[1].text]
+    (rejected,) = result.rejected_claims
+    assert rejected.claim["sentence"] == 77
+    assert "does not exist" in rejected.reason
+    # The salvaged answer is cached: a rerun makes no request and gives the same split.
+    again = make_summarizer(strict_fake).summarize_file(SEED)
+    assert len(strict_fake.chat_requests) == 17
+    assert again.claims == result.claims
+
+
+@pytest.mark.parametrize("max_reasks", [0, 1, 3])
+def test_instructor_attempt_count_is_pinned(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer], max_reasks: int
+) -> None:
+    """instructor's max_retries means re-asks: max_reasks=N gives N + 1 requests."""
+    bad_summary = FakeReply.json({**SUMMARY, "summary_en": "Only one sentence here."})
+    strict_fake.enqueue(*translations(13), *[bad_summary] * (max_reasks + 1))
+    s = make_summarizer(strict_fake, max_reasks=max_reasks)
+    results = list(s.summarize_paths([SEED]))
+    (error,) = results
+    assert isinstance(error, ItemError)
+    assert error.kind == "ValidationFailedError"
+    assert error.error.attempts == max_reasks + 1  # type: ignore[attr-defined]
+    assert "2 to 4 sentences" in error.message
+    assert len(strict_fake.chat_requests) == 13 + max_reasks + 1
+
+
+def test_server_errors_are_retried_with_backoff(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    strict_fake.enqueue(
+        FakeReply.error(503, "overloaded"),
+        FakeReply(fault="reset"),
+        FakeReply.error(429, "slow down", retry_after=0.2),
+        *translations(13),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(4)]}),
+    )
+    started = time.perf_counter()
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    assert time.perf_counter() - started >= 0.2  # Retry-After was honoured
+    assert result.provenance.attempts.transport_retries == 3
+    assert result.provenance.attempts.requests == 18 == len(strict_fake.chat_requests)
+    assert result.provenance.attempts.reasks == 0
+
+
+def test_retry_budget_exhaustion_is_a_transport_error(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    strict_fake.enqueue(*[FakeReply.error(500, "boom")] * 3)
+    (item,) = make_summarizer(strict_fake, max_retries=2).summarize_paths([SEED])
+    assert isinstance(item, ItemError)
+    assert isinstance(item.error, TransportError)
+    assert item.error.status_code == 500
+    assert len(strict_fake.chat_requests) == 3
+
+
+def test_auth_errors_fail_fast(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    strict_fake.enqueue(FakeReply.error(401, "Incorrect API key", code="invalid_api_key"))
+    (item,) = make_summarizer(strict_fake).summarize_paths([SEED])
+    assert isinstance(item, ItemError) and isinstance(item.error, AuthError)
+    assert len(strict_fake.chat_requests) == 1
+    assert "sk-test" not in item.message
+
+
+def test_quota_errors_are_not_retried(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    strict_fake.enqueue(FakeReply.error(429, "You exceeded your quota", code="insufficient_quota"))
+    (item,) = make_summarizer(strict_fake).summarize_paths([SEED])
+    assert isinstance(item, ItemError) and isinstance(item.error, QuotaError)
+    assert len(strict_fake.chat_requests) == 1
+
+
+def test_truncated_translation_is_split_not_used(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    strict_fake.enqueue(
+        FakeReply(content="Kim met the", finish_reason="length"),
+        FakeReply(content="First half."),
+        FakeReply(content="Second half."),
+        *translations(12),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(1)]}),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    first = result.translation_en.split(PARAGRAPH_SEPARATOR)[0]
+    assert first == "First half. Second half."
+    assert "Kim met the" not in result.translation_en
+    assert result.provenance.attempts.truncated == 1
+    halves = [r.messages[-1]["content"] for r in strict_fake.chat_requests[1:3]]
+    assert "Der nordkoreanische Machthaber" in halves[0]
+    assert "Moskau solle nun" in halves[1]
+
+
+def test_a_bad_file_does_not_stop_the_batch(
+    fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer], tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    items = list(make_summarizer(fake).summarize_paths([SEED_FILES[0], empty, SEED_FILES[2]]))
+    assert [type(i).__name__ for i in items] == ["ArticleResult", "ItemError", "ArticleResult"]
+    assert isinstance(items[1], ItemError) and items[1].kind == "InputError"
+
+
+def test_tools_and_md_json_modes_work(
+    fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    for mode in ("tools", "md_json"):
+        fake.reset()
+        result = make_summarizer(fake, mode=mode, use_cache=False).summarize_file(SEED)
+        assert result.claims
+        assert result.provenance.mode == mode
+    assert fake.chat_requests[-1].response_format is None
