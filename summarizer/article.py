@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ PREPROCESSING_VERSION = "1"
 
 PARAGRAPH_SEPARATOR = "\n\n"
 _TITLE_MAX_CHARS = 160
-_SEGMENTERS: dict[str, pysbd.Segmenter] = {}
+_LOCAL = threading.local()  # pysbd segmenters keep state: one per thread, or splits vary
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,10 @@ def decode(data: bytes, *, name: str = "<input>") -> str:
 
 def _segmenter(language: str) -> pysbd.Segmenter:
     lang = language if language in pysbd.languages.LANGUAGE_CODES else "en"
-    if lang not in _SEGMENTERS:
-        _SEGMENTERS[lang] = pysbd.Segmenter(language=lang, clean=False)
-    return _SEGMENTERS[lang]
+    segmenters: dict[str, pysbd.Segmenter] = _LOCAL.__dict__.setdefault("segmenters", {})
+    if lang not in segmenters:
+        segmenters[lang] = pysbd.Segmenter(language=lang, clean=False)
+    return segmenters[lang]
 
 
 def split_sentences(paragraph: str, language: str) -> list[tuple[int, int]]:

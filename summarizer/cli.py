@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -106,7 +107,7 @@ def _settings(**overrides: Any) -> Settings:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err.print(f"[red]error:[/] {message}")
+    err.print(f"[red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -202,7 +203,7 @@ def run(
                     if isinstance(item.error, AuthError | QuotaError):
                         raise _fail(item.message)
                     failed += 1
-                    err.print(f"[red]failed[/] {item.path}: {item.message}")
+                    err.print(f"[red]failed[/] {escape(item.message)}", soft_wrap=True)
                     rows.append((item.id, f"[red]{item.kind}[/]", "-", "-", "-"))
                 else:
                     write_result(out_dir, item, markdown=fmt == "md")

@@ -63,3 +63,14 @@ def test_english_text_is_detected() -> None:
     article = from_text("The minister said the talks were useful. He will return in May.")
     assert article.language == "en"
     assert len(article.sentences) == 2
+
+
+def test_sentence_splitting_is_stable_across_threads() -> None:
+    """pysbd keeps state per segmenter; concurrent loads once gave different splits."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = {p: load(p).sentences for p in SEED_FILES}
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(5):
+            for path, article in zip(SEED_FILES * 4, pool.map(load, SEED_FILES * 4), strict=True):
+                assert article.sentences == expected[path]
