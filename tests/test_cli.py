@@ -62,9 +62,7 @@ def test_run_folder_writes_one_json_per_article(
     assert len(fake.chat_requests) == sent
 
 
-def test_jsonl_goes_to_stdout_and_md_files_are_written(
-    env: dict[str, str], tmp_path: Path
-) -> None:
+def test_jsonl_goes_to_stdout_and_md_files_are_written(env: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(
         app, ["run", str(SEED_FILES[1]), str(SEED_FILES[2]), "-o", str(out), "-f", "jsonl"], env=env
@@ -109,12 +107,16 @@ def test_bad_options_are_usage_errors(env: dict[str, str], tmp_path: Path) -> No
     assert "no such file" in missing.stderr
     bad_format = runner.invoke(app, ["run", str(SEED_FILES[0]), "-f", "xml"], env=env)
     assert bad_format.exit_code == 2
-    bad_env = runner.invoke(app, ["run", str(SEED_FILES[0])], env={**env, "SUMMARIZER_MAX_REASKS": "x"})
+    bad_env = runner.invoke(
+        app, ["run", str(SEED_FILES[0])], env={**env, "SUMMARIZER_MAX_REASKS": "x"}
+    )
     assert bad_env.exit_code == 2
     assert "max_reasks" in bad_env.stderr
 
 
-def test_options_override_environment(env: dict[str, str], tmp_path: Path, fake: FakeLLMServer) -> None:
+def test_options_override_environment(
+    env: dict[str, str], tmp_path: Path, fake: FakeLLMServer
+) -> None:
     out = tmp_path / "out"
     result = runner.invoke(
         app, ["run", str(SEED_FILES[0]), "-o", str(out), "--model", "other-model"], env=env
