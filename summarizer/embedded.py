@@ -52,7 +52,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -257,6 +256,9 @@ def _log_tail(path: Path) -> str:
     return text.strip() or "(server log is empty)"
 
 
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+"""Talks to our own 127.0.0.1 server directly, whatever HTTP(S)_PROXY says."""
+
 _RUNNING: set[EmbeddedServer] = set()
 
 
@@ -411,7 +413,7 @@ class EmbeddedServer:
             if proc.poll() is not None:
                 raise self._failure(f"exited during start-up (exit code {proc.returncode})")
             try:
-                with urllib.request.urlopen(f"{address}/health", timeout=5) as resp:
+                with _NO_PROXY.open(f"{address}/health", timeout=5) as resp:
                     if json.loads(resp.read()).get("status") == "ok":
                         return
             except (OSError, ValueError):
