@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pysbd
 
+from summarizer.boilerplate import Rules, load_rules, strip_boilerplate
 from summarizer.errors import InputError
 from summarizer.language import detect_language
 from summarizer.schema import RemovedSpan
@@ -24,8 +25,9 @@ __all__ = [
     "split_sentences",
 ]
 
-PREPROCESSING_VERSION = "1"
-"""Bump whenever cleaning or sentence splitting changes: it is part of every cache key."""
+PREPROCESSING_VERSION = "2"
+"""Bump whenever cleaning or sentence splitting changes; with the boilerplate rules'
+fingerprint it forms `Article.preprocessing`, part of every cache key."""
 
 PARAGRAPH_SEPARATOR = "\n\n"
 _TITLE_MAX_CHARS = 160
@@ -56,6 +58,8 @@ class Article:
     sentences: tuple[Sentence, ...]
     title: str | None
     removed: tuple[RemovedSpan, ...] = field(default=())
+    agency_tags: tuple[str, ...] = field(default=())
+    preprocessing: str = PREPROCESSING_VERSION
 
     def paragraph_sentences(self, index: int) -> list[Sentence]:
         """The sentences of paragraph `index`."""
@@ -128,8 +132,13 @@ def from_text(
     source_path: str | None = None,
     raw: bytes | None = None,
     max_chars: int = 200_000,
+    rules: Rules | None = None,
 ) -> Article:
-    """Build an `Article` from text; raises `InputError` for empty or oversized input."""
+    """Build an `Article` from text; raises `InputError` for empty or oversized input.
+
+    Boilerplate is stripped first (`rules`, default: the bundled rules); the removed spans
+    carry offsets into `text` as given.
+    """
     data = raw if raw is not None else text.encode("utf-8")
     name = source_path or id
     if len(text) > max_chars:
@@ -138,8 +147,16 @@ def from_text(
             "raise it with --max-chars or SUMMARIZER_MAX_CHARS",
             path=name,
         )
-    cleaned, paragraphs, title = _clean(text)
+    rules = rules or load_rules()
+    kept, removed, agencies = strip_boilerplate(text, rules)
+    cleaned, paragraphs, title = _clean(kept)
     if not cleaned:
+        if removed:
+            kinds = ", ".join(sorted({r.reason for r in removed}))
+            raise InputError(
+                f"{name}: only boilerplate ({len(removed)} span(s): {kinds}), no article text",
+                path=name,
+            )
         raise InputError(f"{name}: empty article (no text after cleaning)", path=name)
     language = detect_language(cleaned)
     sentences: list[Sentence] = []
@@ -165,10 +182,13 @@ def from_text(
         paragraphs=paragraphs,
         sentences=tuple(sentences),
         title=title,
+        removed=tuple(removed),
+        agency_tags=tuple(agencies),
+        preprocessing=f"{PREPROCESSING_VERSION}+rules.{rules.fingerprint}",
     )
 
 
-def load(path: Path, *, max_chars: int = 200_000) -> Article:
+def load(path: Path, *, max_chars: int = 200_000, rules: Rules | None = None) -> Article:
     """Read and clean one article file; every failure is an `InputError` naming the file."""
     try:
         data = path.read_bytes()
@@ -177,4 +197,6 @@ def load(path: Path, *, max_chars: int = 200_000) -> Article:
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}", path=path) from None
     text = decode(data, name=str(path))
-    return from_text(text, id=path.stem, source_path=str(path), raw=data, max_chars=max_chars)
+    return from_text(
+        text, id=path.stem, source_path=str(path), raw=data, max_chars=max_chars, rules=rules
+    )

@@ -22,6 +22,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from summarizer import __version__
+from summarizer.article import decode, load
+from summarizer.boilerplate import load_rules
 from summarizer.cache import ResultCache
 from summarizer.embedded import EMBEDDED_MODELS, EmbeddedServer, get_model, is_installed
 from summarizer.errors import AuthError, ConfigError, QuotaError, SummarizerError
@@ -69,6 +71,12 @@ CacheDirOpt = Annotated[
     typer.Option("--cache-dir", help="Cache directory. [env: SUMMARIZER_CACHE_DIR]"),
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")]
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules", help="Extra boilerplate rules file (TOML). [env: SUMMARIZER_RULES_FILE]"
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -161,6 +169,7 @@ def run(
         typer.Option("--mode", help="instructor mode: auto, json_schema, tools, md_json, json."),
     ] = None,
     cache_dir: CacheDirOpt = None,
+    rules: RulesOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Summarize articles; write [bold]<out>/<id>.json[/] per article as each one finishes.
@@ -181,6 +190,7 @@ def run(
         max_chars=max_chars,
         mode=mode,
         cache_dir=cache_dir,
+        rules_file=rules,
     )
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -259,6 +269,40 @@ def _closing_table(
     for row in rows:
         table.add_row(*row)
     err.print(table)
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n  summarizer clean seeds/001_921c84898896e6e9.txt --show-removed\n\n"
+        "  summarizer clean article.txt --rules my-rules.toml"
+    )
+)
+def clean(
+    path: Annotated[Path, typer.Argument(help="An article file.", show_default=False)],
+    show_removed: Annotated[
+        bool, typer.Option("--show-removed", help="List each removed span on stderr.")
+    ] = False,
+    rules: RulesOpt = None,
+) -> None:
+    """Print the cleaned text the model would see (boilerplate stripped), without any model."""
+    settings = _settings(rules_file=rules)
+    extra = [settings.rules_file] if settings.rules_file else []
+    try:
+        article = load(path, max_chars=settings.max_chars, rules=load_rules(*extra))
+    except SummarizerError as exc:
+        raise _fail(str(exc), EXIT_ITEM_FAILED) from None
+    sys.stdout.write(article.text + "\n")
+    if show_removed:
+        raw = decode(path.read_bytes(), name=str(path))
+        table = Table(title=f"{len(article.removed)} span(s) removed", title_justify="left")
+        for column in ("start", "end", "reason", "text"):
+            table.add_column(column)
+        for span in article.removed:
+            snippet = " ".join(raw[span.start : span.end].split())
+            table.add_row(str(span.start), str(span.end), span.reason, escape(snippet[:70]))
+        err.print(table)
+        if article.agency_tags:
+            err.print(f"agency tags kept: {', '.join(article.agency_tags)}")
 
 
 @app.command(epilog="Example:\n\n  summarizer serve --model qwen2.5-coder-0.5b")

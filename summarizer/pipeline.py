@@ -22,9 +22,10 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 from summarizer import __version__
-from summarizer.article import PREPROCESSING_VERSION, Article, from_text, load
+from summarizer.article import Article, from_text, load
 from summarizer.attribution import find_cues
 from summarizer.backend import Backend
+from summarizer.boilerplate import load_rules
 from summarizer.cache import ResultCache, cache_key
 from summarizer.errors import (
     OutputTruncatedError,
@@ -87,6 +88,7 @@ class ItemError:
 class _Recorder:
     """Collects per-call cache status, attempts and usage for one article's provenance."""
 
+    preprocessing: str
     cache: dict[str, str] = field(default_factory=dict)
     attempts: Attempts = field(default_factory=Attempts)
     usage: Usage = field(default_factory=Usage)
@@ -168,17 +170,19 @@ class Summarizer:
             task: load_prompt(task, prompts_dir) for task in TASKS
         }
         self._loop: _LoopThread | None = None
+        extra_rules = [self.settings.rules_file] if self.settings.rules_file else []
+        self._rules = load_rules(*extra_rules)
 
     # -- public sync API -------------------------------------------------------------------
 
     def summarize_text(self, text: str, *, id: str = "article") -> ArticleResult:
         """Summarize one article given as text."""
-        article = from_text(text, id=id, max_chars=self.settings.max_chars)
+        article = from_text(text, id=id, max_chars=self.settings.max_chars, rules=self._rules)
         return self._run(self.asummarize(article))
 
     def summarize_file(self, path: Path | str) -> ArticleResult:
         """Summarize one article file."""
-        article = load(Path(path), max_chars=self.settings.max_chars)
+        article = self.load(path)
         return self._run(self.asummarize(article))
 
     def summarize_paths(
@@ -193,6 +197,10 @@ class Summarizer:
             except StopAsyncIteration:
                 return
             yield item
+
+    def load(self, path: Path | str) -> Article:
+        """Read and clean one article with this summarizer's limits and boilerplate rules."""
+        return load(Path(path), max_chars=self.settings.max_chars, rules=self._rules)
 
     @property
     def concurrency(self) -> int:
@@ -254,7 +262,7 @@ class Summarizer:
 
     async def _safe(self, path: Path) -> ArticleResult | ItemError:
         try:
-            article = await asyncio.to_thread(load, path, max_chars=self.settings.max_chars)
+            article = await asyncio.to_thread(self.load, path)
             return await self.asummarize(article)
         except SummarizerError as exc:
             return ItemError(id=path.stem, path=str(path), error=exc)
@@ -262,7 +270,7 @@ class Summarizer:
     async def asummarize(self, article: Article) -> ArticleResult:
         """Run the three tasks for one loaded article."""
         started = time.perf_counter()
-        rec = _Recorder()
+        rec = _Recorder(preprocessing=article.preprocessing)
         sentences = [asdict(s) for s in article.sentences]
         if article.language == "en":
             translations = list(article.paragraphs)
@@ -311,7 +319,8 @@ class Summarizer:
                 saved_usage=rec.saved,
                 seconds=round(time.perf_counter() - started, 3),
                 summarizer_version=__version__,
-                preprocessing_version=PREPROCESSING_VERSION,
+                preprocessing_version=article.preprocessing,
+                agency_tags=list(article.agency_tags),
             ),
         )
 
@@ -367,7 +376,7 @@ class Summarizer:
             chosen = picks.claims
         except ValidationFailedError as exc:
             chosen, rejected = _salvage_claims(exc, context)
-            self._store_salvage(context, claims_budget(max_claims), chosen, rejected)
+            self._store_salvage(context, claims_budget(max_claims), chosen, rejected, rec)
         claims: list[Claim] = []
         seen: set[tuple[int, int]] = set()
         for pick in chosen[: max_claims + 2]:
@@ -394,7 +403,12 @@ class Summarizer:
     # -- the one place LLM calls happen ------------------------------------------------------
 
     def _key(
-        self, task: str, context: dict[str, Any], schema: type[BaseModel] | None, max_tokens: int
+        self,
+        task: str,
+        context: dict[str, Any],
+        schema: type[BaseModel] | None,
+        max_tokens: int,
+        preprocessing: str,
     ) -> str:
         template = self._prompts[task]
         sampling: dict[str, Any] = {
@@ -413,7 +427,7 @@ class Summarizer:
                 "context": context,
                 "schema": schema.model_json_schema() if schema else None,
                 "sampling": sampling,
-                "preprocessing": PREPROCESSING_VERSION,
+                "preprocessing": preprocessing,
             }
         )
 
@@ -426,7 +440,7 @@ class Summarizer:
         max_tokens: int,
         rec: _Recorder,
     ) -> M | str:
-        key = self._key(task, context, schema, max_tokens)
+        key = self._key(task, context, schema, max_tokens, rec.preprocessing)
         if not self.settings.refresh and (hit := self._cache.get(key)) is not None:
             try:
                 value = _decode(hit, schema, context)
@@ -480,9 +494,10 @@ class Summarizer:
         max_tokens: int,
         chosen: list[ClaimPick],
         rejected: list[RejectedClaim],
+        rec: _Recorder,
     ) -> None:
         """Cache a claims answer that was kept in part, so a rerun makes no call."""
-        key = self._key("claims", context, ClaimPicks, max_tokens)
+        key = self._key("claims", context, ClaimPicks, max_tokens, rec.preprocessing)
         self._cache.set(
             key,
             {

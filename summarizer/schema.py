@@ -106,6 +106,9 @@ class Provenance(BaseModel):
     seconds: float
     summarizer_version: str
     preprocessing_version: str
+    agency_tags: list[str] = Field(
+        default_factory=list, description="News agencies credited in the text, e.g. 'afp'."
+    )
 
 
 class ArticleResult(BaseModel):

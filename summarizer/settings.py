@@ -56,6 +56,7 @@ class Settings(BaseModel):
     n_ctx: int = Field(4096, ge=1024, description="Embedded server context window.")
     threads: int | None = Field(None, ge=1, description="Embedded server threads; None = cores.")
     max_chars: int = Field(200_000, ge=1, description="Refuse articles longer than this.")
+    rules_file: Path | None = Field(None, description="Extra boilerplate rules (TOML).")
 
     @property
     def is_embedded(self) -> bool:

@@ -135,3 +135,22 @@ def test_cache_info_and_clear(env: dict[str, str], tmp_path: Path) -> None:
     assert f"removed {entries} entries" in cleared.stdout
     info = runner.invoke(app, ["cache", "info"], env=env)
     assert "entries:   0" in info.stdout
+
+
+def test_clean_prints_the_cleaned_text_and_lists_removals() -> None:
+    result = runner.invoke(app, ["clean", str(SEED_FILES[1]), "--show-removed"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Der nordkoreanische Machthaber Kim Jong-un traf sich")
+    assert "Kommentar (0)" not in result.stdout
+    assert "[Anzeige_2]" not in result.stdout
+    assert "4 span(s) removed" in result.stderr
+    for reason in ("photo_caption", "ad_marker", "source_line", "comment_counter"):
+        assert reason in result.stderr
+
+
+def test_clean_reports_an_only_boilerplate_file(tmp_path: Path) -> None:
+    path = tmp_path / "links.txt"
+    path.write_text("Lesen Sie auch\n- Eins\n- Zwei\n")
+    result = runner.invoke(app, ["clean", str(path)])
+    assert result.exit_code == 1
+    assert "only boilerplate" in result.stderr

@@ -21,7 +21,8 @@ from summarizer.article import PARAGRAPH_SEPARATOR, load
 from summarizer.testing import FakeLLMServer, FakeReply
 from tests.conftest import SEED_FILES
 
-SEED = SEED_FILES[1]  # 001: 13 paragraphs, 18 sentences, no title
+SEED = SEED_FILES[1]  # 001: no title; boilerplate lines are stripped before the model
+N = len(load(SEED).paragraphs)  # translate calls per run
 
 SUMMARY = {
     "title_en": "Kim meets Belousov",
@@ -63,11 +64,11 @@ def test_full_result_is_valid_aligned_and_grounded(
     assert p.endpoint_host == fake.base_url.split("/")[2]
     assert set(p.prompt_versions) == {"translate", "summary", "claims"}
     assert p.cache == {
-        **{f"translate:{i}": "miss" for i in range(13)},
+        **{f"translate:{i}": "miss" for i in range(N)},
         "summary": "miss",
         "claims": "miss",
     }
-    assert p.attempts.calls == p.attempts.requests == 15 == len(fake.chat_requests)
+    assert p.attempts.calls == p.attempts.requests == N + 2 == len(fake.chat_requests)
     assert p.usage.prompt_tokens > 0 and p.usage.completion_tokens > 0
 
 
@@ -136,33 +137,33 @@ def test_unknown_sentence_is_reasked_then_accepted(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
     strict_fake.enqueue(
-        *translations(13),
+        *translations(N),
         FakeReply.json(SUMMARY),
         FakeReply.json({"claims": [claim(99)]}),
         FakeReply.json({"claims": [claim(4)]}),
     )
     result = make_summarizer(strict_fake).summarize_file(SEED)
     requests = strict_fake.chat_requests
-    assert len(requests) == 13 + 1 + 2
+    assert len(requests) == N + 1 + 2
     reask = json.dumps(requests[-1].messages)
     assert "sentence 99 does not exist" in reask
     assert [c.quote for c in result.claims] == [load(SEED).sentences[3].text]
     assert result.rejected_claims == []
     assert result.provenance.attempts.reasks == 1
-    assert result.provenance.attempts.first_attempt_valid == 13 + 1
+    assert result.provenance.attempts.first_attempt_valid == N + 1
 
 
 def test_made_up_quote_is_reasked_then_accepted(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
     strict_fake.enqueue(
-        *translations(13),
+        *translations(N),
         FakeReply.json(SUMMARY),
         FakeReply.json({"claims": [claim(4, quote="Kim liebt die Ukraine")]}),
         FakeReply.json({"claims": [claim(4, quote="unterstützen stets die Politik Russlands")]}),
     )
     result = make_summarizer(strict_fake).summarize_file(SEED)
-    assert len(strict_fake.chat_requests) == 16
+    assert len(strict_fake.chat_requests) == N + 3
     assert "is not in sentence [4]" in json.dumps(strict_fake.chat_requests[-1].messages)
     (c,) = result.claims
     assert c.quote == "unterstützen stets die Politik Russlands"
@@ -173,16 +174,16 @@ def test_claims_that_never_ground_are_rejected_not_emitted(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
     bad = FakeReply.json({"claims": [claim(2), claim(77)]})
-    strict_fake.enqueue(*translations(13), FakeReply.json(SUMMARY), bad, bad, bad)
+    strict_fake.enqueue(*translations(N), FakeReply.json(SUMMARY), bad, bad, bad)
     result = make_summarizer(strict_fake, max_reasks=2).summarize_file(SEED)
-    assert len(strict_fake.chat_requests) == 13 + 1 + 3  # instructor: 1 + max_reasks attempts
+    assert len(strict_fake.chat_requests) == N + 1 + 3  # instructor: 1 + max_reasks attempts
     assert [c.quote for c in result.claims] == [load(SEED).sentences[1].text]
     (rejected,) = result.rejected_claims
     assert rejected.claim["sentence"] == 77
     assert "does not exist" in rejected.reason
     # The salvaged answer is cached: a rerun makes no request and gives the same split.
     again = make_summarizer(strict_fake).summarize_file(SEED)
-    assert len(strict_fake.chat_requests) == 17
+    assert len(strict_fake.chat_requests) == N + 4
     assert again.claims == result.claims
 
 
@@ -192,7 +193,7 @@ def test_instructor_attempt_count_is_pinned(
 ) -> None:
     """instructor's max_retries means re-asks: max_reasks=N gives N + 1 requests."""
     bad_summary = FakeReply.json({**SUMMARY, "summary_en": "Only one sentence here."})
-    strict_fake.enqueue(*translations(13), *[bad_summary] * (max_reasks + 1))
+    strict_fake.enqueue(*translations(N), *[bad_summary] * (max_reasks + 1))
     s = make_summarizer(strict_fake, max_reasks=max_reasks)
     results = list(s.summarize_paths([SEED]))
     (error,) = results
@@ -200,7 +201,7 @@ def test_instructor_attempt_count_is_pinned(
     assert error.kind == "ValidationFailedError"
     assert error.error.attempts == max_reasks + 1  # type: ignore[attr-defined]
     assert "2 to 4 sentences" in error.message
-    assert len(strict_fake.chat_requests) == 13 + max_reasks + 1
+    assert len(strict_fake.chat_requests) == N + max_reasks + 1
 
 
 def test_server_errors_are_retried_with_backoff(
@@ -210,7 +211,7 @@ def test_server_errors_are_retried_with_backoff(
         FakeReply.error(503, "overloaded"),
         FakeReply(fault="reset"),
         FakeReply.error(429, "slow down", retry_after=0.2),
-        *translations(13),
+        *translations(N),
         FakeReply.json(SUMMARY),
         FakeReply.json({"claims": [claim(4)]}),
     )
@@ -218,7 +219,7 @@ def test_server_errors_are_retried_with_backoff(
     result = make_summarizer(strict_fake).summarize_file(SEED)
     assert time.perf_counter() - started >= 0.2  # Retry-After was honoured
     assert result.provenance.attempts.transport_retries == 3
-    assert result.provenance.attempts.requests == 18 == len(strict_fake.chat_requests)
+    assert result.provenance.attempts.requests == N + 5 == len(strict_fake.chat_requests)
     assert result.provenance.attempts.reasks == 0
 
 
@@ -259,7 +260,7 @@ def test_truncated_translation_is_split_not_used(
         FakeReply(content="Kim met the", finish_reason="length"),
         FakeReply(content="First half."),
         FakeReply(content="Second half."),
-        *translations(12),
+        *translations(N - 1),
         FakeReply.json(SUMMARY),
         FakeReply.json({"claims": [claim(1)]}),
     )
