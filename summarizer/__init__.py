@@ -20,7 +20,7 @@ from summarizer.errors import (
     TransportError,
     ValidationFailedError,
 )
-from summarizer.pipeline import ItemError, Summarizer, summarize
+from summarizer.pipeline import Duplicate, ItemError, Summarizer, summarize
 from summarizer.schema import (
     ArticleResult,
     Attempts,
@@ -39,6 +39,7 @@ __all__ = [
     "AuthError",
     "Claim",
     "ConfigError",
+    "Duplicate",
     "EmbeddedModelError",
     "Entity",
     "InputError",

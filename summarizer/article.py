@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -102,6 +103,33 @@ def split_sentences(paragraph: str, language: str) -> list[tuple[int, int]]:
     return spans or [(0, len(paragraph))]
 
 
+_CODE_LINE = re.compile(
+    r"^\s*(?:def |class |import |from \S+ import|function |var |let |const |#include|public |"
+    r"private |return\b|raise |if\s*\(|for\s*\(|while\s*\(|}|{|#|@\w|\"\"\"|"
+    r"[\w.\[\]]+\s*(?::\s*[^=\s]+)?\s*=\s)|[;{}(\[,]\s*$|\)\s*(?:->\s*[^:]+)?:\s*$"
+)
+
+
+def not_prose_reason(paragraphs: tuple[str, ...]) -> str | None:
+    """Why this text is not a news article (tabular data, source code, symbols), or None."""
+    lines = [p for p in paragraphs if p.strip()]
+    if not lines:
+        return "no text"
+    if len(lines) >= 3:
+        for delimiter in (",", ";", "\t", "|"):
+            counts = [line.count(delimiter) for line in lines]
+            if min(counts) >= 2 and max(counts) - min(counts) <= 1:
+                return f"looks like tabular data (every line has {min(counts)}+ '{delimiter}')"
+        code_lines = sum(1 for line in lines if _CODE_LINE.search(line))
+        if code_lines / len(lines) >= 0.3:
+            return "looks like source code"
+    chars = [c for c in "".join(lines) if not c.isspace()]
+    letters = sum(1 for c in chars if c.isalpha())
+    if chars and letters / len(chars) < 0.7:
+        return f"mostly symbols and digits ({letters / len(chars):.0%} letters)"
+    return None
+
+
 def _clean(raw: str) -> tuple[str, tuple[str, ...], str | None]:
     """Normalize and split into paragraphs; detect a leading title line."""
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
@@ -158,6 +186,8 @@ def from_text(
                 path=name,
             )
         raise InputError(f"{name}: empty article (no text after cleaning)", path=name)
+    if reason := not_prose_reason(paragraphs):
+        raise InputError(f"{name}: not an article: {reason}", path=name)
     language = detect_language(cleaned)
     sentences: list[Sentence] = []
     offset = 0

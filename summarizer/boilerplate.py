@@ -101,7 +101,8 @@ def strip_boilerplate(raw: str, rules: Rules) -> tuple[str, list[RemovedSpan], l
     """Remove every rule match from `raw`.
 
     Returns the kept text (whole removed lines vanish with their line break; a span inside
-    a line becomes a line break), the removed spans sorted by offset (overlaps merged, first rule's reason kept),
+    a line becomes a line break), the removed spans sorted by offset (overlaps merged, the
+    first rule's reason kept),
     and the agency tags found in the kept text.
     """
     spans: list[tuple[int, int, str]] = []

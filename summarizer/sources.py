@@ -1,0 +1,165 @@
+"""Input discovery: files, folders, stdin and JSON/JSONL record files, as loadable sources.
+
+Formats: `.txt` and `.md` as text (Markdown syntax is reduced to plain text); `.html`/`.htm`
+through trafilatura's main-text extraction; `.json` (one record or a list) and `.jsonl` (a
+record per line) with `id` and `text` plus optional `title`, `url`, `published`; `-` reads
+standard input. A source that cannot be read becomes one per-item error, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from summarizer.article import Article, decode, from_text
+from summarizer.boilerplate import Rules
+from summarizer.errors import InputError
+
+__all__ = ["ARTICLE_SUFFIXES", "Source", "iter_sources", "load_source"]
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm")
+RECORD_SUFFIXES = (".json", ".jsonl")
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + RECORD_SUFFIXES
+
+_MD_RULES = [
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M), ""),  # headings
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> their text
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),  # italics
+    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),  # block quotes
+    (re.compile(r"^[ \t]*([-*_])([ \t]*\1){2,}[ \t]*$", re.M), ""),  # rules
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article to load: a file, a record inside a file, or standard input."""
+
+    id: str
+    origin: str
+    path: Path | None = None
+    record: dict[str, Any] | None = None
+    error: InputError | None = field(default=None, compare=False)
+
+
+def _markdown_to_text(text: str) -> str:
+    for pattern, replacement in _MD_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _html_to_text(data: bytes, origin: str) -> tuple[str, str | None]:
+    import trafilatura  # imported lazily: it is slow to import and only HTML needs it
+
+    html = decode(data, name=origin)
+    text = trafilatura.extract(
+        html, include_comments=False, include_tables=False, favor_precision=True
+    )
+    if not text or not text.strip():
+        raise InputError(f"{origin}: no article text found in the HTML", path=origin)
+    metadata = trafilatura.extract_metadata(html)
+    title = metadata.title if metadata is not None else None
+    return text, title
+
+
+def _records(path: Path) -> Iterator[Source]:
+    origin = str(path)
+    try:
+        data = decode(path.read_bytes(), name=origin)
+    except OSError as exc:
+        yield Source(path.stem, origin, error=InputError(f"{origin}: cannot read: {exc}"))
+        return
+    except InputError as exc:
+        yield Source(path.stem, origin, error=exc)
+        return
+    if path.suffix.lower() == ".jsonl":
+        lines = [(n, line) for n, line in enumerate(data.splitlines(), 1) if line.strip()]
+    else:
+        lines = [(1, data)]
+    for n, line in lines:
+        where = f"{origin}:{n}"
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Source(
+                f"{path.stem}:{n}", where, error=InputError(f"{where}: invalid JSON: {exc}")
+            )
+            continue
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            item_where = where if len(items) == 1 else f"{where}[{i}]"
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                error = InputError(f"{item_where}: a record needs a string 'text' field")
+                yield Source(f"{path.stem}:{n}", item_where, error=error)
+                continue
+            record_id = str(item.get("id") or f"{path.stem}-{n}-{i}")
+            yield Source(record_id, item_where, path=path, record=item)
+
+
+def iter_sources(paths: Iterable[Path | str]) -> Iterator[Source]:
+    """Expand paths: folders recursively (sorted, article suffixes only), '-' for stdin."""
+    for raw in paths:
+        if str(raw) == "-":
+            yield Source("stdin", "<stdin>")
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in ARTICLE_SUFFIXES:
+                    yield from _expand(child)
+        else:
+            yield from _expand(path)
+
+
+def _expand(path: Path) -> Iterator[Source]:
+    if path.suffix.lower() in RECORD_SUFFIXES:
+        yield from _records(path)
+    else:
+        yield Source(path.stem, str(path), path=path)
+
+
+def load_source(source: Source, *, max_chars: int, rules: Rules) -> Article:
+    """Read, extract and clean one source; raises `InputError` with the source named."""
+    if source.error is not None:
+        raise source.error
+    if source.record is not None:
+        record = source.record
+        title = record.get("title") if isinstance(record.get("title"), str) else None
+        text = record["text"]
+        if title and not text.lstrip().startswith(title):
+            text = f"{title}\n\n{text}"
+        return from_text(
+            text, id=source.id, source_path=source.origin, max_chars=max_chars, rules=rules
+        )
+    if source.path is None:  # standard input
+        data = sys.stdin.buffer.read()
+        return from_text(
+            decode(data, name="<stdin>"), id="stdin", source_path="<stdin>", raw=data,
+            max_chars=max_chars, rules=rules,
+        )  # fmt: skip
+    path = source.path
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not an article", path=path) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}", path=path) from None
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        text, title = _html_to_text(data, str(path))
+        if title and not text.lstrip().startswith(title):
+            text = f"{title}\n\n{text}"
+    else:
+        text = decode(data, name=str(path))
+        if suffix in (".md", ".markdown"):
+            text = _markdown_to_text(text)
+    return from_text(
+        text, id=path.stem, source_path=str(path), raw=data, max_chars=max_chars, rules=rules
+    )
