@@ -9,6 +9,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 from summarizer.errors import (
     AuthError,
+    CacheMissError,
     ConfigError,
     EmbeddedModelError,
     InputError,
@@ -37,6 +38,7 @@ __all__ = [
     "ArticleResult",
     "Attempts",
     "AuthError",
+    "CacheMissError",
     "Claim",
     "ConfigError",
     "Duplicate",

@@ -6,6 +6,7 @@ SummarizerError
 ├── PromptError                 a prompt template file is missing or invalid
 ├── InputError                  one article cannot be read or is not an article
 ├── EmbeddedModelError          the embedded model cannot be assembled or served
+├── CacheMissError              --replay: a call was not in the cache (carries the task)
 └── LLMError                    a call to the model failed (carries attempts, last_output)
     ├── AuthError               401/403: the key is missing or wrong; never retried
     ├── QuotaError              the account is out of quota; never retried
@@ -23,6 +24,7 @@ from pathlib import Path
 
 __all__ = [
     "AuthError",
+    "CacheMissError",
     "ConfigError",
     "EmbeddedModelError",
     "InputError",
@@ -62,6 +64,14 @@ class InputError(SummarizerError):
 
 class EmbeddedModelError(SummarizerError):
     """The embedded model cannot be assembled, verified or served."""
+
+
+class CacheMissError(SummarizerError):
+    """Replay mode: a call's result is not cached, and replay never calls a model."""
+
+    def __init__(self, message: str, *, task: str) -> None:
+        super().__init__(message)
+        self.task = task
 
 
 class LLMError(SummarizerError):

@@ -29,6 +29,7 @@ from summarizer.backend import Backend
 from summarizer.boilerplate import load_rules
 from summarizer.cache import ResultCache, cache_key
 from summarizer.errors import (
+    CacheMissError,
     OutputTruncatedError,
     SummarizerError,
     ValidationFailedError,
@@ -185,12 +186,17 @@ class Summarizer:
     def summarize_text(self, text: str, *, id: str = "article") -> ArticleResult:
         """Summarize one article given as text."""
         article = from_text(text, id=id, max_chars=self.settings.max_chars, rules=self._rules)
-        return self._run(self.asummarize(article))
+        return self.run_async(self.asummarize(article))
 
     def summarize_file(self, path: Path | str) -> ArticleResult:
         """Summarize one article file."""
         article = self.load(path)
-        return self._run(self.asummarize(article))
+        return self.run_async(self.asummarize(article))
+
+    def translate_text(self, text: str, *, id: str = "article") -> list[str]:
+        """Translate an article into English, one string per cleaned source paragraph."""
+        article = from_text(text, id=id, max_chars=self.settings.max_chars, rules=self._rules)
+        return self.run_async(self.atranslate(article, _Recorder(preprocessing=article.preprocessing)))
 
     def summarize_paths(
         self, paths: Iterable[Path | str], *, concurrency: int | None = None
@@ -216,6 +222,11 @@ class Summarizer:
         return load(Path(path), max_chars=self.settings.max_chars, rules=self._rules)
 
     @property
+    def prompt_versions(self) -> dict[str, str]:
+        """Each task's template versions and fingerprint, as recorded in provenance."""
+        return {t: f"{p.version}#{p.fingerprint}" for t, p in self._prompts.items()}
+
+    @property
     def concurrency(self) -> int:
         """Articles processed at once by `summarize_paths` unless told otherwise."""
         return self._backend.default_concurrency
@@ -239,7 +250,8 @@ class Summarizer:
             self._loop = _LoopThread()
         return self._loop
 
-    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+    def run_async(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine of this summarizer (e.g. `asummarize`) from sync code."""
         return self._ensure_loop().run(coro)
 
     # -- async API -------------------------------------------------------------------------
@@ -293,13 +305,7 @@ class Summarizer:
         started = time.perf_counter()
         rec = _Recorder(preprocessing=article.preprocessing)
         sentences = [asdict(s) for s in article.sentences]
-        if article.language == "en":
-            translations = list(article.paragraphs)
-        else:
-            translations = [
-                await self._translate(sentences, paragraph, f"translate:{i}", rec)
-                for i, paragraph in enumerate(article.paragraphs)
-            ]
+        translations = await self.atranslate(article, rec)
         translation_en = "\n\n".join(translations)
         draft = await self._call(
             "summary",
@@ -330,9 +336,7 @@ class Summarizer:
                 model=self.settings.model,
                 endpoint_host=self.settings.endpoint_host,
                 mode=mode_name(self._backend.mode),
-                prompt_versions={
-                    t: f"{p.version}#{p.fingerprint}" for t, p in self._prompts.items()
-                },
+                prompt_versions=self.prompt_versions,
                 schema_hash=schema_hash(),
                 cache={k: "hit" if v == "hit" else "miss" for k, v in rec.cache.items()},
                 attempts=rec.attempts,
@@ -346,6 +350,16 @@ class Summarizer:
         )
 
     # -- tasks -----------------------------------------------------------------------------
+
+    async def atranslate(self, article: Article, rec: _Recorder) -> list[str]:
+        """English paragraphs, one per source paragraph (English sources pass through)."""
+        if article.language == "en":
+            return list(article.paragraphs)
+        sentences = [asdict(s) for s in article.sentences]
+        return [
+            await self._translate(sentences, paragraph, f"translate:{i}", rec)
+            for i, paragraph in enumerate(article.paragraphs)
+        ]
 
     async def _translate(
         self, sentences: list[dict[str, Any]], paragraph: str, name: str, rec: _Recorder
@@ -470,6 +484,10 @@ class Summarizer:
             if value is not None:
                 rec.hit(name, Usage.model_validate(hit.get("usage", {})))
                 return value
+        if self.settings.replay:
+            raise CacheMissError(
+                f"{name}: not in the cache and --replay forbids model calls", task=name
+            )
         llm = await self._backend.llm()
         template = self._prompts[task]
         result: M | str

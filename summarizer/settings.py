@@ -45,6 +45,7 @@ class Settings(BaseModel):
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     use_cache: bool = True
     refresh: bool = False
+    replay: bool = Field(False, description="Serve every call from the cache; a miss is an error.")
     max_reasks: int = Field(2, ge=0, le=10, description="Validation re-asks (owned by instructor).")
     max_retries: int = Field(5, ge=0, le=20, description="Transport retries (429/5xx/timeouts).")
     retry_max_wait: float = Field(60.0, gt=0, description="Longest single backoff, seconds.")
