@@ -53,13 +53,15 @@ def locate_quote(quote: str, source: str, *, within: Span | None = None) -> Span
 
     `within` limits the search to a span of `source` (e.g. one sentence).
     """
-    needle = normalize(quote).strip(" \"'")
-    if not needle:
-        return None
     lo, hi = within if within is not None else (0, len(source))
     haystack, index = _normalize_with_map(source[lo:hi])
-    pos = haystack.find(needle)
-    if pos < 0:
+    full = normalize(quote)
+    # Quote marks around a quote are often the model's, not the source's: try with, then without.
+    for needle in (full, full.strip(" \"'")):
+        pos = haystack.find(needle) if needle else -1
+        if pos >= 0:
+            break
+    else:
         return None
     start = lo + index[pos]
     end = lo + index[pos + len(needle) - 1] + 1
