@@ -283,7 +283,7 @@ def test_grounding_requires_verbatim_span_even_when_locatable() -> None:
     score = grounding_precision(result(claims=[loose]), SOURCE)
     assert score.precision == 0.0
     assert score.failures[0].problems == ["offsets"]
-    assert score.failures[0].located == (start + 1, start + 11)
+    assert score.failures[0].located == (start, start + 12)  # the source's own „…“ marks
 
 
 def test_grounding_with_zero_claims_is_one() -> None:
