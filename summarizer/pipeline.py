@@ -196,7 +196,9 @@ class Summarizer:
     def translate_text(self, text: str, *, id: str = "article") -> list[str]:
         """Translate an article into English, one string per cleaned source paragraph."""
         article = from_text(text, id=id, max_chars=self.settings.max_chars, rules=self._rules)
-        return self.run_async(self.atranslate(article, _Recorder(preprocessing=article.preprocessing)))
+        return self.run_async(
+            self.atranslate(article, _Recorder(preprocessing=article.preprocessing))
+        )
 
     def summarize_paths(
         self, paths: Iterable[Path | str], *, concurrency: int | None = None
