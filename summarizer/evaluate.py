@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from summarizer import __version__
+from summarizer.article import decode
 from summarizer.errors import ConfigError, SummarizerError
 from summarizer.gold import GoldRecord, Suite
 from summarizer.pipeline import Summarizer
@@ -116,12 +117,21 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
+def _raw_text(path: Path) -> str:
+    """The decoded text that `removed` offsets index (plain-text files; others best effort)."""
+    try:
+        return decode(path.read_bytes(), name=str(path))
+    except (OSError, SummarizerError):
+        return ""
+
+
 def _score_gold(summarizer: Summarizer, suite: Suite, record: GoldRecord) -> ArticleEval:
     try:
         article = summarizer.load(suite.article_path(record))
         result = summarizer.run_async(summarizer.asummarize(article))
     except SummarizerError as exc:
         return ArticleEval(id=record.id, status="error", error=f"{type(exc).__name__}: {exc}")
+    raw = _raw_text(suite.article_path(record))
     coverage = fact_coverage(result, record)
     matching = claim_matching(result, record)
     grounding = grounding_precision(result, article.text)
@@ -151,6 +161,7 @@ def _score_gold(summarizer: Summarizer, suite: Suite, record: GoldRecord) -> Art
         "missed_numbers": numbers.missed,
         "leaks": [h.model_dump() for h in leaks.hits],
         "source_text": article.text,
+        "removed": [{"reason": r.reason, "text": raw[r.start : r.end]} for r in article.removed],
     }
     return ArticleEval(id=record.id, status="ok", metrics=metrics, details=details, result=result)
 

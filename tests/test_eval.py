@@ -1,0 +1,219 @@
+"""`summarizer eval`: runs against the fake server, replay, compare gates, and the HTML report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer.cli import app
+from summarizer.evaluate import EvalRun, compare_runs, gate, load_run
+from summarizer.gold import load_suite
+from summarizer.report import render_html
+from summarizer.testing import FakeLLMServer
+from tests.conftest import ROOT
+
+runner = CliRunner()
+SEEDS_SUITE = ROOT / "evals" / "seeds"
+TRANSLATION_SUITE = ROOT / "evals" / "translation"
+
+
+@pytest.fixture
+def env(fake: FakeLLMServer, tmp_path: Path) -> dict[str, str]:
+    return {
+        "SUMMARIZER_BASE_URL": fake.base_url,
+        "SUMMARIZER_MODEL": "fake-model",
+        "SUMMARIZER_API_KEY": "sk-eval-test",
+        "SUMMARIZER_MODE": "json_schema",
+        "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
+    }
+
+
+def run_eval(env: dict[str, str], runs: Path, *extra: str) -> tuple[int, Path | None, str]:
+    result = runner.invoke(app, ["eval", "run", "--runs-dir", str(runs), *extra], env=env)
+    path = Path(result.stdout.strip()) if result.stdout.strip() else None
+    return result.exit_code, path, result.stderr
+
+
+def test_the_shipped_suites_load() -> None:
+    seeds = load_suite(SEEDS_SUITE)
+    assert len(seeds.records) == 5
+    assert all(6 <= len(r.facts) <= 12 for r in seeds.records)
+    assert ["001_921c84898896e6e9", "003_98bd2a005b1adf2a"] in seeds.spec.same_event
+    translation = load_suite(TRANSLATION_SUITE)
+    assert len(translation.documents) == 10
+    assert all(len(d.references) == 2 for d in translation.documents)
+
+
+def test_eval_run_scores_every_seed_and_writes_a_run_file(
+    env: dict[str, str], tmp_path: Path, fake: FakeLLMServer
+) -> None:
+    code, path, stderr = run_eval(env, tmp_path / "runs")
+    assert code == 0, stderr
+    assert path is not None and path.parent == tmp_path / "runs"
+    run = load_run(path)
+    assert run.suite == "seeds" and run.model == "fake-model"
+    assert [a.id for a in run.articles] == [r.id for r in load_suite(SEEDS_SUITE).records]
+    assert run.overall["grounding_precision"] == 1.0
+    assert run.overall["leak_count"] == 0  # boilerplate never reaches the model
+    assert run.overall["error_count"] == 0
+    # The fake summary states no gold fact: recall is measured, and it is low.
+    assert run.overall["fact_recall"] is not None and run.overall["fact_recall"] < 0.2
+    assert run.prompt_versions and run.schema_hash and run.summarizer_version
+    assert "seeds · fake-model" in stderr  # the score table went to stderr
+    # Replay re-scores from the cache, hermetically: no request reaches the server.
+    sent = len(fake.chat_requests)
+    code, replayed, _ = run_eval(env, tmp_path / "runs", "--replay")
+    assert code == 0
+    assert len(fake.chat_requests) == sent
+    assert replayed is not None
+    again = load_run(replayed)
+    assert again.replay
+    for key in ("fact_recall", "grounding_precision", "entity_recall", "leak_count"):
+        assert again.overall[key] == run.overall[key]
+
+
+def test_replay_with_an_empty_cache_fails_every_article(
+    env: dict[str, str], tmp_path: Path, fake: FakeLLMServer
+) -> None:
+    code, path, stderr = run_eval(env, tmp_path / "runs", "--replay")
+    assert code == 1
+    assert "CacheMissError" in stderr
+    assert len(fake.chat_requests) == 0
+    assert path is not None
+    assert load_run(path).overall["error_count"] == 5
+
+
+def test_translation_suite_scores_chrf(env: dict[str, str], tmp_path: Path) -> None:
+    code, path, stderr = run_eval(env, tmp_path / "runs", "--suite", str(TRANSLATION_SUITE))
+    assert code == 0, stderr
+    assert path is not None
+    run = load_run(path)
+    assert len(run.articles) == 10
+    # The fake "translation" echoes the German: chrF against English references is low.
+    chrf = run.overall["translation_chrf"]
+    assert chrf is not None and 5 < chrf < 50
+
+
+def _run_with(run: EvalRun, **overall: float) -> EvalRun:
+    return run.model_copy(update={"overall": {**run.overall, **overall}})
+
+
+@pytest.fixture
+def two_runs(env: dict[str, str], tmp_path: Path) -> tuple[Path, Path]:
+    code, path, _ = run_eval(env, tmp_path / "runs")
+    assert code == 0 and path is not None
+    base = load_run(path)
+    worse = _run_with(base, fact_recall=(base.overall["fact_recall"] or 0) - 0.1)
+    # Drop one claim of the first article and change another's speaker.
+    first = worse.articles[0]
+    assert first.result is not None and len(first.result.claims) >= 2
+    claims = [first.result.claims[0].model_copy(update={"speaker": "Someone else"})]
+    result = first.result.model_copy(update={"claims": claims})
+    worse.articles[0] = first.model_copy(update={"result": result})
+    b = tmp_path / "b.json"
+    b.write_text(worse.model_dump_json())
+    return path, b
+
+
+def test_compare_shows_deltas_and_claim_diffs(two_runs: tuple[Path, Path]) -> None:
+    a, b = two_runs
+    comparison = compare_runs(load_run(a), load_run(b))
+    va, vb, delta = comparison.metrics["fact_recall"]
+    assert delta == pytest.approx(-0.1)
+    (diff,) = comparison.claim_diffs
+    assert len(diff.dropped) >= 1 and len(diff.changed) == 1 and diff.added == []
+    assert diff.changed[0][1].speaker == "Someone else"
+    result = runner.invoke(app, ["eval", "compare", str(a), str(b)])
+    assert result.exit_code == 0
+    assert "fact_recall" in result.stdout and "-0.100" in result.stdout
+    assert "Someone else" in result.stdout
+
+
+def test_compare_gates_exit_nonzero(two_runs: tuple[Path, Path]) -> None:
+    a, b = two_runs
+    ok = runner.invoke(app, ["eval", "compare", str(a), str(b), "--max-drop", "fact_recall=0.2"])
+    assert ok.exit_code == 0
+    dropped = runner.invoke(
+        app, ["eval", "compare", str(a), str(b), "--max-drop", "fact_recall=0.05"]
+    )
+    assert dropped.exit_code == 1
+    assert "fact_recall dropped" in dropped.stderr
+    floor = runner.invoke(
+        app, ["eval", "compare", str(a), str(b), "--fail-if", "grounding_precision<1"]
+    )
+    assert floor.exit_code == 0
+    leaks = runner.invoke(app, ["eval", "compare", str(a), str(b), "--fail-if", "leak_count>=0"])
+    assert leaks.exit_code == 1
+    bad = runner.invoke(app, ["eval", "compare", str(a), str(b), "--fail-if", "nonsense"])
+    assert bad.exit_code == 2
+    comparison = compare_runs(load_run(a), load_run(b))
+    assert gate(comparison, fail_if=["fact_recall<=1"]) != []
+    assert gate(comparison, fail_if=["fact_recall>1"]) == []
+
+
+def test_report_is_self_contained(two_runs: tuple[Path, Path], tmp_path: Path) -> None:
+    a, _ = two_runs
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["eval", "report", str(a), "--html", str(out)])
+    assert result.exit_code == 0
+    page = out.read_text()
+    for external in ("<script", "<link", "src=", "@import", "url("):
+        assert external not in page
+    assert "<svg" in page and "<polyline" in page
+    run = load_run(a)
+    n_claims = sum(len(x.result.claims) for x in run.articles if x.result)
+    assert page.count("<mark ") == n_claims
+    assert page.count("<del>") == sum(len(x.details["removed"]) for x in run.articles)
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_report_renders_in_headless_chromium(two_runs: tuple[Path, Path], tmp_path: Path) -> None:
+    """The report as a browser renders it: the DOM after parsing, from real headless Chromium."""
+    browser = _chromium()
+    assert browser, "chromium is required (.ci/run installs Debian's chromium)"
+    a, _ = two_runs
+    run = load_run(a)
+    page = tmp_path / "report.html"
+    page.write_text(render_html(run, history=[run, run]))
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    try:
+        dom = subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--dump-dom",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert 'id="metrics"' in dom
+    assert dom.count('class="series"') == 4  # one line per charted metric
+    first = run.articles[0]
+    assert first.result is not None
+    quote = first.result.claims[0].quote
+    assert f'href="#{first.id}-c1"' in dom and f'id="{first.id}-c1"' in dom
+    assert quote[:30].replace("'", "&#x27;").replace('"', "&quot;")[:20] in dom or quote[:20] in dom
+    assert "Missed gold facts" in dom
+    assert json.dumps(run.suite)[1:-1] in dom
