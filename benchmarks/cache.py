@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _corpus import write_corpus  # noqa: E402
+from _corpus import write_corpus
 
-from summarizer import ArticleResult, Settings, Summarizer  # noqa: E402
-from summarizer.testing import FakeLLMServer, article_responder  # noqa: E402
+from summarizer import ArticleResult, Settings, Summarizer
+from summarizer.testing import FakeLLMServer, article_responder
 
 
 def main() -> None:
