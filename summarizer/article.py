@@ -6,6 +6,7 @@ import hashlib
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,12 +27,15 @@ __all__ = [
     "split_sentences",
 ]
 
-PREPROCESSING_VERSION = "2"
+PREPROCESSING_VERSION = "3"
 """Bump whenever cleaning or sentence splitting changes; with the boilerplate rules'
 fingerprint it forms `Article.preprocessing`, part of every cache key."""
 
 PARAGRAPH_SEPARATOR = "\n\n"
 _TITLE_MAX_CHARS = 160
+MAX_SENTENCE_CHARS = 1000
+"""Longer "sentences" (lists, run-ons, missing punctuation) are cut at spaces: every unit the
+model sees must fit a call's budget."""
 _LOCAL = threading.local()  # pysbd segmenters keep state: one per thread, or splits vary
 
 
@@ -97,10 +101,24 @@ def split_sentences(paragraph: str, language: str) -> list[tuple[int, int]]:
             continue
         start = paragraph.find(piece, cursor)
         if start < 0:  # the segmenter altered the text; fall back to one sentence
-            return [(0, len(paragraph))]
-        spans.append((start, start + len(piece)))
+            return list(_cap(paragraph, 0, len(paragraph)))
+        spans.extend(_cap(paragraph, start, start + len(piece)))
         cursor = start + len(piece)
-    return spans or [(0, len(paragraph))]
+    return spans or list(_cap(paragraph, 0, len(paragraph)))
+
+
+def _cap(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Split the span at spaces into parts of at most MAX_SENTENCE_CHARS."""
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS)
+        if cut <= start:
+            cut = start + MAX_SENTENCE_CHARS
+        yield start, cut
+        start = cut
+        while start < end and text[start] == " ":
+            start += 1
+    if end > start:
+        yield start, end
 
 
 _CODE_LINE = re.compile(

@@ -12,6 +12,7 @@ from summarizer.embedded import EmbeddedServer, get_model
 from summarizer.errors import ConfigError
 from summarizer.llm import LLMClient, RateGate, resolve_mode
 from summarizer.settings import Settings
+from summarizer.tasks import chunk_chars
 
 __all__ = ["Backend"]
 
@@ -50,6 +51,23 @@ class Backend:
         if self.settings.is_embedded:
             return {"repeat_penalty": self.settings.repeat_penalty, "cache_prompt": True}
         return {}
+
+    @property
+    def context_tokens(self) -> int:
+        """The context window each call must fit."""
+        if self.settings.context_tokens is not None:
+            return self.settings.context_tokens
+        return self.settings.n_ctx if self.settings.is_embedded else 16_384
+
+    @property
+    def chunk_chars(self) -> int:
+        """Source characters per chunk of a long article."""
+        return chunk_chars(self.context_tokens)
+
+    @property
+    def merge_chars(self) -> int:
+        """Characters of chunk summaries merged in one call (output and schema reserved)."""
+        return max(1500, int((self.context_tokens - 1800) * 2.5))
 
     @property
     def default_concurrency(self) -> int:

@@ -28,6 +28,7 @@ from summarizer.attribution import find_cues
 from summarizer.backend import Backend
 from summarizer.boilerplate import load_rules
 from summarizer.cache import ResultCache, cache_key
+from summarizer.chunking import Chunk, plan_chunks
 from summarizer.errors import (
     CacheMissError,
     OutputTruncatedError,
@@ -50,6 +51,7 @@ from summarizer.schema import (
 from summarizer.settings import Settings
 from summarizer.sources import Source, iter_sources, load_source
 from summarizer.tasks import (
+    TRANSLATION_PIECE_CHARS,
     ClaimPick,
     ClaimPicks,
     SummaryDraft,
@@ -303,22 +305,23 @@ class Summarizer:
                 task.cancel()
 
     async def asummarize(self, article: Article) -> ArticleResult:
-        """Run the three tasks for one loaded article."""
+        """Run the tasks for one loaded article, chunk by chunk if it is long."""
         started = time.perf_counter()
         rec = _Recorder(preprocessing=article.preprocessing)
-        sentences = [asdict(s) for s in article.sentences]
-        translations = await self.atranslate(article, rec)
+        chunks = plan_chunks(article, self._backend.chunk_chars)
+        chunk_text: dict[int, list[tuple[int, str]]] = {}
+        translations = await self._translate_chunks(article, chunks, rec, chunk_text)
         translation_en = "\n\n".join(translations)
-        draft = await self._call(
-            "summary",
-            "summary",
-            {"sentences": sentences, "translation": translation_en},
-            SummaryDraft,
-            summary_budget(translation_en),
-            rec,
-        )
-        assert isinstance(draft, SummaryDraft)
-        claims, rejected = await self._claims(article, sentences, rec)
+        by_chunk = [_join_pieces(chunk_text.get(c.index, [])) for c in chunks]
+        draft = await self._summarize_chunks(chunks, by_chunk, rec)
+        claims: list[Claim] = []
+        rejected: list[RejectedClaim] = []
+        for chunk in chunks:
+            found, dropped = await self._claims(article, chunk, rec, multi=len(chunks) > 1)
+            claims.extend(
+                c for c in found if (c.start, c.end) not in {(x.start, x.end) for x in claims}
+            )
+            rejected.extend(dropped)
         title_en = translations[0] if article.title else draft.title_en
         return ArticleResult(
             id=article.id,
@@ -355,13 +358,39 @@ class Summarizer:
 
     async def atranslate(self, article: Article, rec: _Recorder) -> list[str]:
         """English paragraphs, one per source paragraph (English sources pass through)."""
+        return await self._translate_chunks(
+            article, plan_chunks(article, self._backend.chunk_chars), rec
+        )
+
+    async def _translate_chunks(
+        self,
+        article: Article,
+        chunks: list[Chunk],
+        rec: _Recorder,
+        chunk_text: dict[int, list[tuple[int, str]]] | None = None,
+    ) -> list[str]:
+        """Translate paragraph by paragraph; each call's prefix is the paragraph's chunk.
+
+        `chunk_text`, if given, collects each chunk's translated pieces as (paragraph, text).
+        """
+        chunk_text = {} if chunk_text is None else chunk_text
         if article.language == "en":
+            for chunk in chunks:
+                for piece in chunk.pieces(article, TRANSLATION_PIECE_CHARS):
+                    text = article.text[piece.start : piece.end]
+                    chunk_text.setdefault(chunk.index, []).append((piece.paragraph, text))
             return list(article.paragraphs)
-        sentences = [asdict(s) for s in article.sentences]
-        return [
-            await self._translate(sentences, paragraph, f"translate:{i}", rec)
-            for i, paragraph in enumerate(article.paragraphs)
-        ]
+        pieces: dict[int, list[str]] = {}
+        for chunk in chunks:
+            sentences = [asdict(s) for s in chunk.sentences]
+            for piece in chunk.pieces(article, TRANSLATION_PIECE_CHARS):
+                part = len(pieces.get(piece.paragraph, []))
+                name = f"translate:{piece.paragraph}" + ("" if piece.whole else f".p{part}")
+                text = article.text[piece.start : piece.end]
+                translated = await self._translate(sentences, text, name, rec)
+                pieces.setdefault(piece.paragraph, []).append(translated)
+                chunk_text.setdefault(chunk.index, []).append((piece.paragraph, translated))
+        return [" ".join(pieces[i]) for i in range(len(article.paragraphs))]
 
     async def _translate(
         self, sentences: list[dict[str, Any]], paragraph: str, name: str, rec: _Recorder
@@ -394,20 +423,61 @@ class Summarizer:
             )
         return cleaned
 
+    async def _summarize_chunks(
+        self, chunks: list[Chunk], translations: list[str], rec: _Recorder
+    ) -> SummaryDraft:
+        """One summary call per chunk (on its own translation); several chunks are merged."""
+        drafts: list[SummaryDraft] = []
+        for chunk, translation in zip(chunks, translations, strict=True):
+            draft = await self._call(
+                "summary" if len(chunks) == 1 else f"summary:{chunk.index}",
+                "summary",
+                {"sentences": [asdict(s) for s in chunk.sentences], "translation": translation},
+                SummaryDraft,
+                summary_budget(translation),
+                rec,
+            )
+            assert isinstance(draft, SummaryDraft)
+            drafts.append(draft)
+        if len(drafts) == 1:
+            return drafts[0]
+        entities = [e for d in drafts for e in d.entities][:30]
+        level = 0
+        while len(drafts) > 1:  # merge in groups that fit the context, then merge the merges
+            groups = _group_drafts(drafts, self._backend.merge_chars)
+            merged_level: list[SummaryDraft] = []
+            for g, group in enumerate(groups):
+                if len(group) == 1:
+                    merged_level.append(group[0])
+                    continue
+                parts = [
+                    {"title": d.title_en, "summary": d.summary_en, "points": d.key_points_en}
+                    for d in group
+                ]
+                name = "summary:merge" if len(groups) == 1 else f"summary:merge:{level}.{g}"
+                merged = await self._call(name, "merge", {"parts": parts}, SummaryDraft, 700, rec)
+                assert isinstance(merged, SummaryDraft)
+                merged_level.append(merged)
+            drafts = merged_level
+            level += 1
+        return drafts[0].model_copy(update={"entities": entities})
+
     async def _claims(
-        self, article: Article, sentences: list[dict[str, Any]], rec: _Recorder
+        self, article: Article, chunk: Chunk, rec: _Recorder, *, multi: bool
     ) -> tuple[list[Claim], list[RejectedClaim]]:
+        sentences = [asdict(s) for s in chunk.sentences]
         max_claims = max_claims_for(len(sentences))
         hints = [
             {"number": s.number, "cue": cue}
-            for s in article.sentences
+            for s in chunk.sentences
             for cue in find_cues(s.text, article.language)
         ]
         context = {"sentences": sentences, "max_claims": max_claims, "hints": hints}
+        name = f"claims:{chunk.index}" if multi else "claims"
         rejected: list[RejectedClaim] = []
         try:
             picks = await self._call(
-                "claims", "claims", context, ClaimPicks, claims_budget(max_claims), rec
+                name, "claims", context, ClaimPicks, claims_budget(max_claims), rec
             )
             assert isinstance(picks, ClaimPicks)
             chosen = picks.claims
@@ -557,6 +627,39 @@ def _decode(hit: dict[str, Any], schema: type[M] | None, context: dict[str, Any]
             raise TypeError("cached text is not a string")
         return value
     return schema.model_validate(hit["value"], context=context)
+
+
+def _join_pieces(pieces: list[tuple[int, str]]) -> str:
+    """A chunk's translation: pieces of one paragraph joined by spaces, paragraphs by blank lines."""
+    out: list[str] = []
+    last: int | None = None
+    for paragraph, text in pieces:
+        if out and paragraph == last:
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+        last = paragraph
+    return "\n\n".join(out)
+
+
+def _draft_chars(draft: SummaryDraft) -> int:
+    return (
+        len(draft.title_en) + len(draft.summary_en) + sum(len(p) + 4 for p in draft.key_points_en)
+    )
+
+
+def _group_drafts(drafts: list[SummaryDraft], max_chars: int) -> list[list[SummaryDraft]]:
+    """Consecutive groups of drafts whose text fits `max_chars` (at least two per group)."""
+    groups: list[list[SummaryDraft]] = [[]]
+    size = 0
+    for draft in drafts:
+        chars = _draft_chars(draft) + 40
+        if len(groups[-1]) >= 2 and size + chars > max_chars:
+            groups.append([])
+            size = 0
+        groups[-1].append(draft)
+        size += chars
+    return groups
 
 
 def _split_in_two(paragraph: str) -> tuple[str, str] | None:

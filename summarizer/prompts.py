@@ -24,7 +24,7 @@ from summarizer.errors import PromptError
 
 __all__ = ["TASKS", "Message", "PromptTemplate", "bundled_prompts_dir", "load_prompt"]
 
-TASKS = ("translate", "summary", "claims")
+TASKS = ("translate", "summary", "claims", "merge")
 
 
 class Message(BaseModel):

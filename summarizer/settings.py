@@ -55,6 +55,9 @@ class Settings(BaseModel):
     seed: int | None = 0
     repeat_penalty: float = Field(1.1, ge=1.0, le=2.0, description="Sent to llama.cpp servers.")
     n_ctx: int = Field(4096, ge=1024, description="Embedded server context window.")
+    context_tokens: int | None = Field(
+        None, ge=2048, description="Context of the model; None = n_ctx (embedded) or 16384."
+    )
     threads: int | None = Field(None, ge=1, description="Embedded server threads; None = cores.")
     max_chars: int = Field(200_000, ge=1, description="Refuse articles longer than this.")
     rules_file: Path | None = Field(None, description="Extra boilerplate rules (TOML).")

@@ -20,9 +20,11 @@ from summarizer.schema import ClaimKind, Entity
 
 __all__ = [
     "MAX_CLAIMS",
+    "TRANSLATION_PIECE_CHARS",
     "ClaimPick",
     "ClaimPicks",
     "SummaryDraft",
+    "chunk_chars",
     "claims_budget",
     "count_sentences",
     "estimate_tokens",
@@ -48,6 +50,22 @@ def translation_budget(paragraph: str) -> int:
 def summary_budget(translation: str) -> int:
     """max_tokens for the summary call."""
     return 420 + min(estimate_tokens(translation) // 8, 180)
+
+
+TRANSLATION_PIECE_CHARS = 1000
+"""Longest text translated in one call; longer paragraphs go in sentence groups."""
+
+
+def chunk_chars(context_tokens: int) -> int:
+    """Source characters per chunk so that every call about a chunk fits `context_tokens`.
+
+    The summary call is the largest: the chunk (German, >= 2.5 chars/token) plus its English
+    translation (~1.1x as long, ~3.5 chars/token) is about 0.71 tokens per source character,
+    plus about 1,000 tokens of instructions and output budget; 0.95 leaves room for the
+    response schema where a mode puts it in the prompt. Translation pieces are capped
+    at TRANSLATION_PIECE_CHARS, so translate calls stay smaller.
+    """
+    return max(800, int((context_tokens - 1100) / 0.95))
 
 
 def max_claims_for(sentence_count: int) -> int:
@@ -119,11 +137,13 @@ class ClaimPick(BaseModel):
         sentences: list[dict[str, Any]] = context.get("sentences") or []
         if not sentences:
             return self
-        if not 1 <= self.sentence <= len(sentences):
+        by_number = {int(s["number"]): s for s in sentences}
+        if self.sentence not in by_number:
+            first, last = sentences[0]["number"], sentences[-1]["number"]
             raise ValueError(
-                f"sentence {self.sentence} does not exist: use a number from 1 to {len(sentences)}"
+                f"sentence {self.sentence} does not exist: use a number from {first} to {last}"
             )
-        s = sentences[self.sentence - 1]
+        s = by_number[self.sentence]
         if self.quote:
             span = locate_quote(self.quote, s["text"])
             if span is None:

@@ -779,9 +779,11 @@ def article_responder(request: RecordedRequest) -> FakeReply:
     article's first sentence; claims → the first three numbered sentences as claims. The reply
     is shaped for the request's mode (tool call, json_schema content, or a ```json block).
     """
-    messages = request.messages
-    task_text = str(messages[-1].get("content", "")) if messages else ""
-    article_text = "\n".join(str(m.get("content", "")) for m in messages[:-1])
+    contents = [str(m.get("content", "")) for m in request.messages]
+    at = next((i for i, c in enumerate(contents) if c.lstrip().startswith("<article>")), None)
+    article_text = "" if at is None else contents[at].split("</article>", 1)[0]
+    # The task is the message after the article (re-asks append more after it).
+    task_text = contents[at + 1] if at is not None and at + 1 < len(contents) else contents[-1]
     if "<paragraph>" in task_text:
         paragraph = task_text.split("<paragraph>", 1)[1].split("</paragraph>", 1)[0].strip()
         return FakeReply(content=f"EN: {paragraph}")

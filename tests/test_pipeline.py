@@ -62,7 +62,7 @@ def test_full_result_is_valid_aligned_and_grounded(
     p = result.provenance
     assert p.model == "fake-model"
     assert p.endpoint_host == fake.base_url.split("/")[2]
-    assert set(p.prompt_versions) == {"translate", "summary", "claims"}
+    assert set(p.prompt_versions) == {"translate", "summary", "claims", "merge"}
     assert p.cache == {
         **{f"translate:{i}": "miss" for i in range(N)},
         "summary": "miss",

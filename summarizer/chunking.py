@@ -1,0 +1,84 @@
+"""Chunking: split an article that is too long for one call into context-sized runs of sentences.
+
+Chunks are runs of whole sentences that end at paragraph ends where possible; a paragraph
+longer than a chunk is split between sentences. Sentence numbers and offsets stay those of
+the whole cleaned text, so claims found in any chunk are grounded against the whole article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from summarizer.article import Article, Sentence
+
+__all__ = ["Chunk", "Piece", "plan_chunks"]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """The part of one paragraph that lies in one chunk (often the whole paragraph)."""
+
+    paragraph: int
+    start: int
+    end: int
+    whole: bool
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of consecutive sentences that fits one call's context."""
+
+    index: int
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def chars(self) -> int:
+        """Characters of source text in the chunk."""
+        return sum(len(s.text) for s in self.sentences)
+
+    def pieces(self, article: Article, max_chars: int) -> list[Piece]:
+        """This chunk's paragraph pieces, in order: whole paragraphs where they fit in
+        `max_chars`, else runs of the paragraph's sentences of at most `max_chars`."""
+        counts: dict[int, int] = {}
+        for s in article.sentences:
+            counts[s.paragraph] = counts.get(s.paragraph, 0) + 1
+        runs: list[list[Sentence]] = []
+        for s in self.sentences:
+            last = runs[-1] if runs else None
+            if (
+                last is not None
+                and last[-1].paragraph == s.paragraph
+                and s.end - last[0].start <= max_chars
+            ):
+                last.append(s)
+            else:
+                runs.append([s])
+        return [
+            Piece(run[0].paragraph, run[0].start, run[-1].end, len(run) == counts[run[0].paragraph])
+            for run in runs
+        ]
+
+
+def plan_chunks(article: Article, max_chars: int) -> list[Chunk]:
+    """Greedy chunks of at most `max_chars` source characters (a longer sentence stands alone)."""
+    chunks: list[list[Sentence]] = [[]]
+    size = 0
+    paragraphs: dict[int, list[Sentence]] = {}
+    for s in article.sentences:
+        paragraphs.setdefault(s.paragraph, []).append(s)
+    for sentences in paragraphs.values():
+        length = sum(len(s.text) for s in sentences)
+        if chunks[-1] and size + length > max_chars:
+            chunks.append([])
+            size = 0
+        if length <= max_chars:
+            chunks[-1].extend(sentences)
+            size += length
+            continue
+        for s in sentences:  # a paragraph longer than a chunk: split between sentences
+            if chunks[-1] and size + len(s.text) > max_chars:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(s)
+            size += len(s.text)
+    return [Chunk(i, tuple(c)) for i, c in enumerate(chunks) if c]
