@@ -630,7 +630,7 @@ def _decode(hit: dict[str, Any], schema: type[M] | None, context: dict[str, Any]
 
 
 def _join_pieces(pieces: list[tuple[int, str]]) -> str:
-    """A chunk's translation: pieces of one paragraph joined by spaces, paragraphs by blank lines."""
+    """A chunk's translation: a paragraph's pieces joined by spaces, paragraphs by blank lines."""
     out: list[str] = []
     last: int | None = None
     for paragraph, text in pieces:
