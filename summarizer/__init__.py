@@ -9,6 +9,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 from summarizer.errors import (
     AuthError,
+    BudgetExhaustedError,
     CacheMissError,
     ConfigError,
     EmbeddedModelError,
@@ -38,6 +39,7 @@ __all__ = [
     "ArticleResult",
     "Attempts",
     "AuthError",
+    "BudgetExhaustedError",
     "CacheMissError",
     "Claim",
     "ConfigError",

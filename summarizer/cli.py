@@ -26,7 +26,13 @@ from summarizer.article import decode, load
 from summarizer.boilerplate import load_rules
 from summarizer.cache import ResultCache
 from summarizer.embedded import EMBEDDED_MODELS, EmbeddedServer, get_model, is_installed
-from summarizer.errors import AuthError, ConfigError, QuotaError, SummarizerError
+from summarizer.errors import (
+    AuthError,
+    BudgetExhaustedError,
+    ConfigError,
+    QuotaError,
+    SummarizerError,
+)
 from summarizer.evaluate import (
     HEADLINE_METRICS,
     EvalRun,
@@ -180,6 +186,12 @@ def run(
         int | None,
         typer.Option("--max-chars", min=1, help="Refuse longer articles [default: 200000]."),
     ] = None,
+    max_tokens_total: Annotated[
+        int | None,
+        typer.Option(
+            "--max-tokens-total", min=1, help="Token budget of the run; rerun to resume the rest."
+        ),
+    ] = None,
     mode: Annotated[
         str | None,
         typer.Option("--mode", help="instructor mode: auto, json_schema, tools, md_json, json."),
@@ -204,6 +216,7 @@ def run(
         refresh=True if refresh else None,
         max_reasks=max_reasks,
         max_chars=max_chars,
+        max_tokens_total=max_tokens_total,
         mode=mode,
         cache_dir=cache_dir,
         rules_file=rules,
@@ -219,6 +232,7 @@ def run(
     except SummarizerError as exc:
         raise _fail(str(exc)) from None
     summary = _RunSummary()
+    unfinished: list[str] = []
     try:
         with summarizer, _progress() as progress:
             bar = progress.add_task("summarizing", total=total)
@@ -226,8 +240,12 @@ def run(
                 if isinstance(item, ItemError):
                     if isinstance(item.error, AuthError | QuotaError):
                         raise _fail(item.message)
-                    err.print(f"[red]failed[/] {escape(item.message)}", soft_wrap=True)
-                    summary.add(item.id, f"[red]{item.kind}[/]", failed=True)
+                    if isinstance(item.error, BudgetExhaustedError):
+                        unfinished.append(item.path or item.id)
+                        summary.add(item.id, "[yellow]not started (budget)[/]", failed=True)
+                    else:
+                        err.print(f"[red]failed[/] {escape(item.message)}", soft_wrap=True)
+                        summary.add(item.id, f"[red]{item.kind}[/]", failed=True)
                 elif isinstance(item, Duplicate):
                     err.print(f"[yellow]duplicate[/] {escape(item.message)}", soft_wrap=True)
                     summary.add(item.id, f"[yellow]duplicate of {escape(item.of)}[/]")
@@ -240,6 +258,14 @@ def run(
         err.print("[yellow]interrupted[/]: finished articles are written; rerun to resume")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     summary.print(out_dir)
+    if unfinished:
+        err.print(
+            f"[yellow]{len(unfinished)} article(s) not started[/]: the token budget of "
+            f"{settings.max_tokens_total:,} is spent; run the same command again to resume:",
+            soft_wrap=True,
+        )
+        for path in unfinished:
+            err.print(f"  {escape(path)}", soft_wrap=True)
     raise typer.Exit(EXIT_ITEM_FAILED if summary.failed else EXIT_OK)
 
 

@@ -7,6 +7,7 @@ SummarizerError
 ├── InputError                  one article cannot be read or is not an article
 ├── EmbeddedModelError          the embedded model cannot be assembled or served
 ├── CacheMissError              --replay: a call was not in the cache (carries the task)
+├── BudgetExhaustedError        --max-tokens-total spent: the article was not started
 └── LLMError                    a call to the model failed (carries attempts, last_output)
     ├── AuthError               401/403: the key is missing or wrong; never retried
     ├── QuotaError              the account is out of quota; never retried
@@ -24,6 +25,7 @@ from pathlib import Path
 
 __all__ = [
     "AuthError",
+    "BudgetExhaustedError",
     "CacheMissError",
     "ConfigError",
     "EmbeddedModelError",
@@ -74,6 +76,14 @@ class CacheMissError(SummarizerError):
         self.task = task
 
 
+class BudgetExhaustedError(SummarizerError):
+    """The run's token budget (`--max-tokens-total`) was spent before this article started."""
+
+    def __init__(self, message: str, *, budget: int) -> None:
+        super().__init__(message)
+        self.budget = budget
+
+
 class LLMError(SummarizerError):
     """A model call failed; carries how many attempts were made and the last raw output."""
 
@@ -85,12 +95,20 @@ class LLMError(SummarizerError):
         attempts: int = 0,
         last_output: str | None = None,
         status_code: int | None = None,
+        requests: int = 0,
+        transport_retries: int = 0,
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
     ) -> None:
         super().__init__(message)
         self.task = task
         self.attempts = attempts
         self.last_output = last_output
         self.status_code = status_code
+        self.requests = requests
+        self.transport_retries = transport_retries
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
 
 
 class AuthError(LLMError):

@@ -163,6 +163,10 @@ def _classify(exc: BaseException, *, task: str, stats: CallStats) -> LLMError:
         "task": task,
         "attempts": stats.attempts,
         "last_output": stats.last_output,
+        "requests": stats.http_requests,
+        "transport_retries": stats.transport_retries,
+        "prompt_tokens": stats.usage.prompt_tokens,
+        "completion_tokens": stats.usage.completion_tokens,
     }
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return AuthError(
@@ -337,6 +341,10 @@ class LLMClient:
                 task=task,
                 attempts=stats.attempts,
                 last_output=stats.last_output,
+                requests=stats.http_requests,
+                transport_retries=stats.transport_retries,
+                prompt_tokens=stats.usage.prompt_tokens,
+                completion_tokens=stats.usage.completion_tokens,
             )
         content = cast(str, response.choices[0].message.content or "")
         return Completion(value=content, stats=stats)

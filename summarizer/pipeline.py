@@ -30,7 +30,9 @@ from summarizer.boilerplate import load_rules
 from summarizer.cache import ResultCache, cache_key
 from summarizer.chunking import Chunk, plan_chunks
 from summarizer.errors import (
+    BudgetExhaustedError,
     CacheMissError,
+    LLMError,
     OutputTruncatedError,
     SummarizerError,
     ValidationFailedError,
@@ -76,6 +78,8 @@ class ItemError:
     id: str
     path: str | None
     error: SummarizerError
+    usage: Usage = field(default_factory=Usage)
+    requests: int = 0
 
     @property
     def message(self) -> str:
@@ -275,8 +279,20 @@ class Summarizer:
         source = iter(iter_sources(paths))
         seen: dict[str, str] = {}  # sha256 of cleaned text -> id of its first input
 
+        budget = self.settings.max_tokens_total
+        spent = 0
+
         async def one(src: Source) -> Item:
+            nonlocal spent
             async with semaphore:
+                if budget is not None and spent >= budget:
+                    error = BudgetExhaustedError(
+                        f"{src.origin}: not started, the run's token budget of {budget:,} is "
+                        "spent; rerun to resume (finished work is cached)",
+                        budget=budget,
+                    )
+                    return ItemError(id=src.id, path=src.origin, error=error)
+                rec: _Recorder | None = None
                 try:
                     article = await asyncio.to_thread(
                         load_source, src, max_chars=self.settings.max_chars, rules=self._rules
@@ -285,9 +301,19 @@ class Summarizer:
                     if digest in seen:
                         return Duplicate(id=src.id, path=src.origin, of=seen[digest])
                     seen[digest] = src.id
-                    return await self.asummarize(article)
+                    rec = _Recorder(preprocessing=article.preprocessing)
+                    return await self._summarize(article, rec)
                 except SummarizerError as exc:
-                    return ItemError(id=src.id, path=src.origin, error=exc)
+                    return ItemError(
+                        id=src.id,
+                        path=src.origin,
+                        error=exc,
+                        usage=rec.usage if rec else Usage(),
+                        requests=rec.attempts.requests if rec else 0,
+                    )
+                finally:
+                    if rec is not None:
+                        spent += rec.usage.prompt_tokens + rec.usage.completion_tokens
 
         exhausted = False
         try:
@@ -306,8 +332,10 @@ class Summarizer:
 
     async def asummarize(self, article: Article) -> ArticleResult:
         """Run the tasks for one loaded article, chunk by chunk if it is long."""
+        return await self._summarize(article, _Recorder(preprocessing=article.preprocessing))
+
+    async def _summarize(self, article: Article, rec: _Recorder) -> ArticleResult:
         started = time.perf_counter()
-        rec = _Recorder(preprocessing=article.preprocessing)
         chunks = plan_chunks(article, self._backend.chunk_chars)
         chunk_text: dict[int, list[tuple[int, str]]] = {}
         translations = await self._translate_chunks(article, chunks, rec, chunk_text)
@@ -583,10 +611,16 @@ class Summarizer:
                 )
                 stats, model_value = completion.stats, completion.value
                 result, stored = model_value, model_value.model_dump(mode="json")
-        except SummarizerError as exc:
-            if isinstance(exc, OutputTruncatedError | ValidationFailedError):
-                failed = CallStats(attempts=exc.attempts)
-                rec.miss(name, failed, valid_first=False)
+        except LLMError as exc:  # what a failed call spent still counts
+            spent = CallStats(
+                attempts=exc.attempts,
+                http_requests=exc.requests,
+                transport_retries=exc.transport_retries,
+                usage=Usage(
+                    prompt_tokens=exc.prompt_tokens, completion_tokens=exc.completion_tokens
+                ),
+            )
+            rec.miss(name, spent, valid_first=False)
             raise
         rec.miss(name, stats, valid_first=stats.attempts == 1)
         self._cache.set(

@@ -60,6 +60,9 @@ class Settings(BaseModel):
     )
     threads: int | None = Field(None, ge=1, description="Embedded server threads; None = cores.")
     max_chars: int = Field(200_000, ge=1, description="Refuse articles longer than this.")
+    max_tokens_total: int | None = Field(
+        None, ge=1, description="Stop starting articles once a run has spent this many tokens."
+    )
     rules_file: Path | None = Field(None, description="Extra boilerplate rules (TOML).")
 
     @property

@@ -7,6 +7,7 @@ def test_all_is_sorted_and_complete() -> None:
         "ArticleResult",
         "Attempts",
         "AuthError",
+        "BudgetExhaustedError",
         "CacheMissError",
         "Claim",
         "ConfigError",
