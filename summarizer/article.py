@@ -24,6 +24,7 @@ __all__ = [
     "decode",
     "from_text",
     "load",
+    "read_bytes",
     "split_sentences",
 ]
 
@@ -236,14 +237,19 @@ def from_text(
     )
 
 
-def load(path: Path, *, max_chars: int = 200_000, rules: Rules | None = None) -> Article:
-    """Read and clean one article file; every failure is an `InputError` naming the file."""
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; any failure is an `InputError` naming the file and the reason."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, not an article", path=path) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}", path=path) from None
+
+
+def load(path: Path, *, max_chars: int = 200_000, rules: Rules | None = None) -> Article:
+    """Read and clean one plain-text article file; every failure is an `InputError`."""
+    data = read_bytes(path)
     text = decode(data, name=str(path))
     return from_text(
         text, id=path.stem, source_path=str(path), raw=data, max_chars=max_chars, rules=rules

@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from summarizer import __version__
-from summarizer.article import decode, load
+from summarizer.article import decode, read_bytes
 from summarizer.boilerplate import load_rules
 from summarizer.cache import ResultCache
 from summarizer.embedded import EMBEDDED_MODELS, EmbeddedServer, get_model, is_installed
@@ -48,7 +48,7 @@ from summarizer.render import FORMATS, to_jsonl, to_markdown, write_atomic, writ
 from summarizer.report import load_history, render_html
 from summarizer.schema import ArticleResult
 from summarizer.settings import Settings
-from summarizer.sources import iter_sources
+from summarizer.sources import iter_sources, load_path
 
 __all__ = ["app", "main"]
 
@@ -344,12 +344,12 @@ def clean(
     settings = _settings(rules_file=rules)
     extra = [settings.rules_file] if settings.rules_file else []
     try:
-        article = load(path, max_chars=settings.max_chars, rules=load_rules(*extra))
+        article = load_path(path, max_chars=settings.max_chars, rules=load_rules(*extra))
     except SummarizerError as exc:
         raise _fail(str(exc), EXIT_ITEM_FAILED) from None
     sys.stdout.write(article.text + "\n")
     if show_removed:
-        raw = decode(path.read_bytes(), name=str(path))
+        raw = decode(read_bytes(path), name=str(path))
         table = Table(title=f"{len(article.removed)} span(s) removed", title_justify="left")
         for column in ("start", "end", "reason", "text"):
             table.add_column(column)

@@ -23,7 +23,7 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 from summarizer import __version__
-from summarizer.article import Article, from_text, load
+from summarizer.article import Article, from_text
 from summarizer.attribution import find_cues
 from summarizer.backend import Backend
 from summarizer.boilerplate import load_rules
@@ -51,7 +51,7 @@ from summarizer.schema import (
     schema_hash,
 )
 from summarizer.settings import Settings
-from summarizer.sources import Source, iter_sources, load_source
+from summarizer.sources import Source, iter_sources, load_path, load_source
 from summarizer.tasks import (
     TRANSLATION_PIECE_CHARS,
     ClaimPick,
@@ -221,13 +221,7 @@ class Summarizer:
 
     def load(self, path: Path | str) -> Article:
         """Read and clean one article with this summarizer's limits and boilerplate rules."""
-        if Path(path).suffix.lower() in (".txt", ".md", ".html", ".htm", ".markdown"):
-            return load_source(
-                Source(Path(path).stem, str(path), path=Path(path)),
-                max_chars=self.settings.max_chars,
-                rules=self._rules,
-            )
-        return load(Path(path), max_chars=self.settings.max_chars, rules=self._rules)
+        return load_path(Path(path), max_chars=self.settings.max_chars, rules=self._rules)
 
     @property
     def prompt_versions(self) -> dict[str, str]:

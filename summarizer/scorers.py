@@ -449,6 +449,23 @@ def _first_hit(spellings: Sequence[str], fields: Sequence[tuple[str, str]]) -> s
     return None
 
 
+def _find_spellings(
+    items: Sequence[tuple[str, Sequence[str]]], fields: Sequence[tuple[str, str]]
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """(found labels, missed labels, label -> first field) for labelled spelling lists."""
+    found: list[str] = []
+    missed: list[str] = []
+    found_in: dict[str, str] = {}
+    for label, spellings in items:
+        where = _first_hit(spellings, fields)
+        if where is None:
+            missed.append(label)
+        else:
+            found.append(label)
+            found_in.setdefault(label, where)
+    return found, missed, found_in
+
+
 def entity_recall(result: ArticleResult, record: GoldRecord) -> EntityRecall:
     """A gold entity is found when any spelling appears in an entity name or in the text.
 
@@ -456,16 +473,9 @@ def entity_recall(result: ArticleResult, record: GoldRecord) -> EntityRecall:
     """
     fields = [(f"entities[{i}]", e.name) for i, e in enumerate(result.entities)]
     fields += _units(result)
-    found_in: dict[str, str] = {}
-    found: list[str] = []
-    missed: list[str] = []
-    for entity in record.entities:
-        where = _first_hit(entity.spellings, fields)
-        if where is None:
-            missed.append(entity.name)
-        else:
-            found.append(entity.name)
-            found_in.setdefault(entity.name, where)
+    found, missed, found_in = _find_spellings(
+        [(e.name, e.spellings) for e in record.entities], fields
+    )
     total = len(record.entities)
     return EntityRecall(
         total=total,
@@ -498,16 +508,9 @@ def number_recall(result: ArticleResult, record: GoldRecord) -> NumberRecall:
     """A gold number is found when any spelling appears in the summary, a key point, a claim's
     text or the translation (`found_in` names where first)."""
     fields = [*_units(result), ("translation_en", result.translation_en)]
-    found_in: dict[str, str] = {}
-    found: list[str] = []
-    missed: list[str] = []
-    for number in record.numbers:
-        where = _first_hit(number.spellings, fields)
-        if where is None:
-            missed.append(number.label)
-        else:
-            found.append(number.label)
-            found_in.setdefault(number.label, where)
+    found, missed, found_in = _find_spellings(
+        [(n.label, n.spellings) for n in record.numbers], fields
+    )
     total = len(record.numbers)
     return NumberRecall(
         total=total,

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from summarizer.article import Article, decode, from_text
+from summarizer.article import Article, decode, from_text, read_bytes
 from summarizer.boilerplate import Rules
 from summarizer.errors import InputError
 
-__all__ = ["ARTICLE_SUFFIXES", "Source", "iter_sources", "load_source"]
+__all__ = ["ARTICLE_SUFFIXES", "Source", "iter_sources", "load_path", "load_source"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
@@ -145,12 +145,7 @@ def load_source(source: Source, *, max_chars: int, rules: Rules) -> Article:
             max_chars=max_chars, rules=rules,
         )  # fmt: skip
     path = source.path
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not an article", path=path) from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}", path=path) from None
+    data = read_bytes(path)
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
         text, title = _html_to_text(data, str(path))
@@ -163,3 +158,8 @@ def load_source(source: Source, *, max_chars: int, rules: Rules) -> Article:
     return from_text(
         text, id=path.stem, source_path=str(path), raw=data, max_chars=max_chars, rules=rules
     )
+
+
+def load_path(path: Path, *, max_chars: int, rules: Rules) -> Article:
+    """Load one article file of any single-article format (.txt, .md, .html)."""
+    return load_source(Source(path.stem, str(path), path=path), max_chars=max_chars, rules=rules)
