@@ -14,17 +14,17 @@ _VERBS = (
     r"versicherte|bekräftigte|kommentierte|meldete|bestätigte|zitierte"
 )
 _GERMAN = [
-    rf"\blaut\s+(?:Angaben\s+)?{_NAME}",
-    rf"\bnach\s+Angaben\s+{_NAME}",
+    rf"\b[Ll]aut\s+(?:Angaben\s+)?{_NAME}",
+    rf"\b[Nn]ach\s+Angaben\s+{_NAME}",
     rf"\b{_ART}?(?:[a-zäöü][\w\-]*\s+){{0,2}}{_CAPS}\s+zufolge\b",
-    rf"\bwie\s+{_NAME}\s+(?:berichtete|mitteilte|meldete|erklärte|sagte)\b",
+    rf"\b[Ww]ie\s+{_NAME}\s+(?:berichtete|mitteilte|meldete|erklärte|sagte)\b",
     rf"\b(?:{_VERBS})\s+{_NAME}",
     r"\bheißt\s+es\s+in\s+(?:der|dem|einer|einem)\s+\w+",
-    rf"\bso\s+{_NAME}",
+    rf"\b[Ss]o\s+{_NAME}",
 ]
 _EN_NAME = r"(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}"
 _ENGLISH = [
-    rf"\baccording\s+to\s+{_EN_NAME}",
+    rf"\b[Aa]ccording\s+to\s+{_EN_NAME}",
     rf"\b{_EN_NAME}\s+(?:said|says|reported|told|claimed|denied|announced)\b",
     r"\b(?:said|says|told)\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2}",
 ]

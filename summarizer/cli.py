@@ -153,6 +153,7 @@ def run(
         typer.Argument(
             help="Files, folders, or - for stdin (.txt .md .html .json .jsonl).",
             show_default=False,
+            readable=False,  # an unreadable file is that item's error, not the run's
         ),
     ],
     out_dir: Annotated[

@@ -275,48 +275,63 @@ class Summarizer:
 
         budget = self.settings.max_tokens_total
         spent = 0
+        previous_loaded: asyncio.Event | None = None
 
-        async def one(src: Source) -> Item:
+        async def one(src: Source, after: asyncio.Event | None, loaded: asyncio.Event) -> Item:
+            try:
+                async with semaphore:
+                    return await guarded(src, after, loaded)
+            finally:
+                loaded.set()
+
+        async def guarded(src: Source, after: asyncio.Event | None, loaded: asyncio.Event) -> Item:
+            """Load, check for a duplicate (in input order), summarize; errors become items."""
             nonlocal spent
-            async with semaphore:
-                if budget is not None and spent >= budget:
-                    error = BudgetExhaustedError(
-                        f"{src.origin}: not started, the run's token budget of {budget:,} is "
-                        "spent; rerun to resume (finished work is cached)",
-                        budget=budget,
-                    )
-                    return ItemError(id=src.id, path=src.origin, error=error)
-                rec: _Recorder | None = None
-                try:
-                    article = await asyncio.to_thread(
-                        load_source, src, max_chars=self.settings.max_chars, rules=self._rules
-                    )
-                    digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
-                    if digest in seen:
-                        return Duplicate(id=src.id, path=src.origin, of=seen[digest])
-                    seen[digest] = src.id
-                    rec = _Recorder(preprocessing=article.preprocessing)
-                    return await self._summarize(article, rec)
-                except SummarizerError as exc:
-                    return ItemError(
-                        id=src.id,
-                        path=src.origin,
-                        error=exc,
-                        usage=rec.usage if rec else Usage(),
-                        requests=rec.attempts.requests if rec else 0,
-                    )
-                finally:
-                    if rec is not None:
-                        spent += rec.usage.prompt_tokens + rec.usage.completion_tokens
+            if budget is not None and spent >= budget:
+                error = BudgetExhaustedError(
+                    f"{src.origin}: not started, the run's token budget of {budget:,} is "
+                    "spent; rerun to resume (finished work is cached)",
+                    budget=budget,
+                )
+                return ItemError(id=src.id, path=src.origin, error=error)
+            rec: _Recorder | None = None
+            try:
+                article = await asyncio.to_thread(
+                    load_source, src, max_chars=self.settings.max_chars, rules=self._rules
+                )
+                if after is not None:  # duplicates are judged in input order
+                    await after.wait()
+                digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+                if digest in seen:
+                    return Duplicate(id=src.id, path=src.origin, of=seen[digest])
+                seen[digest] = src.id
+                loaded.set()
+                rec = _Recorder(preprocessing=article.preprocessing)
+                return await self._summarize(article, rec)
+            except SummarizerError as exc:
+                return ItemError(
+                    id=src.id,
+                    path=src.origin,
+                    error=exc,
+                    usage=rec.usage if rec else Usage(),
+                    requests=rec.attempts.requests if rec else 0,
+                )
+            finally:
+                if rec is not None:
+                    spent += rec.usage.prompt_tokens + rec.usage.completion_tokens
 
         exhausted = False
         try:
             while True:
                 while not exhausted and len(pending) < window:
                     try:
-                        pending.append(asyncio.ensure_future(one(next(source))))
+                        src = next(source)
                     except StopIteration:
                         exhausted = True
+                        break
+                    loaded = asyncio.Event()
+                    pending.append(asyncio.ensure_future(one(src, previous_loaded, loaded)))
+                    previous_loaded = loaded
                 if not pending:
                     return
                 yield await pending.pop(0)
@@ -489,11 +504,10 @@ class Summarizer:
     ) -> tuple[list[Claim], list[RejectedClaim]]:
         sentences = [asdict(s) for s in chunk.sentences]
         max_claims = max_claims_for(len(sentences))
-        hints = [
-            {"number": s.number, "cue": cue}
-            for s in chunk.sentences
-            for cue in find_cues(s.text, article.language)
+        found = [
+            (s.number, cue) for s in chunk.sentences for cue in find_cues(s.text, article.language)
         ]
+        hints = [{"number": number, "cue": cue} for number, cue in found]
         context = {"sentences": sentences, "max_claims": max_claims, "hints": hints}
         name = f"claims:{chunk.index}" if multi else "claims"
         rejected: list[RejectedClaim] = []
@@ -508,11 +522,12 @@ class Summarizer:
             self._store_salvage(context, claims_budget(max_claims), chosen, rejected, rec)
         claims: list[Claim] = []
         seen: set[tuple[int, int]] = set()
+        cues = dict(reversed(found))  # the first cue of each sentence
         for pick in chosen[: max_claims + 2]:
             claim = Claim(
                 text_en=pick.text_en.strip(),
                 speaker=pick.speaker.strip(),
-                attribution=pick.attribution.strip(),
+                attribution=_verbatim_attribution(pick, cues.get(pick.sentence, "")),
                 kind=pick.kind,
                 quote=pick.quote or "",
                 start=pick.start,
@@ -723,6 +738,18 @@ def _salvage_claims(
             claim = raw if isinstance(raw, dict) else {"raw": raw}
             rejected.append(RejectedClaim(claim=claim, reason=reasons))
     return kept, rejected
+
+
+def _verbatim_attribution(pick: ClaimPick, cue: str) -> str:
+    """The attribution as the source gives it: the model's phrase if it is verbatim in the
+    claim's sentence, else the cue found in that sentence by code, else ""."""
+    phrase = pick.attribution.strip()
+    sentence = pick.quote or ""
+    if phrase and locate_quote(phrase, sentence) is not None:
+        span = locate_quote(phrase, sentence)
+        assert span is not None
+        return sentence[span[0] : span[1]]
+    return cue
 
 
 def _unique_entities(entities: list[Entity]) -> list[Entity]:

@@ -12,7 +12,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,19 @@ def _records(path: Path) -> Iterator[Source]:
 
 
 def iter_sources(paths: Iterable[Path | str]) -> Iterator[Source]:
-    """Expand paths: folders recursively (sorted, article suffixes only), '-' for stdin."""
+    """Expand paths: folders recursively (sorted, article suffixes only), '-' for stdin.
+
+    Ids are unique within a batch: a repeated id (same file stem in two folders) gets a
+    suffix ("report~2"), so no output file overwrites another.
+    """
+    seen: dict[str, int] = {}
+    for source in _iter_sources(paths):
+        n = seen.get(source.id, 0) + 1
+        seen[source.id] = n
+        yield source if n == 1 else replace(source, id=f"{source.id}~{n}")
+
+
+def _iter_sources(paths: Iterable[Path | str]) -> Iterator[Source]:
     for raw in paths:
         if str(raw) == "-":
             yield Source("stdin", "<stdin>")
@@ -156,7 +168,7 @@ def load_source(source: Source, *, max_chars: int, rules: Rules) -> Article:
         if suffix in (".md", ".markdown"):
             text = _markdown_to_text(text)
     return from_text(
-        text, id=path.stem, source_path=str(path), raw=data, max_chars=max_chars, rules=rules
+        text, id=source.id, source_path=str(path), raw=data, max_chars=max_chars, rules=rules
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -110,7 +111,7 @@ def test_changing_one_prompt_redoes_only_that_task(
     for f in bundled_prompts_dir().glob("*.toml"):
         text = f.read_text()
         if f.stem == "claims":
-            text = text.replace('version = "1"', 'version = "2"')
+            text = re.sub(r'^version = "[^"]*"', 'version = "999"', text, flags=re.M)
         (prompts / f.name).write_text(text)
     fake.reset()
     s = Summarizer(make_summarizer(fake).settings, prompts_dir=prompts)
@@ -293,3 +294,24 @@ def test_tools_and_md_json_modes_work(
         assert result.claims
         assert result.provenance.mode == mode
     assert fake.chat_requests[-1].response_format is None
+
+
+def test_attribution_is_verbatim_source_text(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """An invented or translated attribution is replaced by the cue found in the sentence."""
+    strict_fake.enqueue(
+        *translations(N),
+        FakeReply.json(SUMMARY),
+        FakeReply.json(
+            {
+                "claims": [
+                    claim(4, attribution="Kim said"),  # not in the source: use the code's cue
+                    claim(2, attribution="sagte Kim"),  # verbatim: kept
+                    claim(5, attribution="laut KCNA"),  # not in sentence 5 (no cue there)
+                ]
+            }
+        ),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    assert [c.attribution for c in result.claims] == ["sagte Kim", "sagte Kim", "Laut KCNA"]
