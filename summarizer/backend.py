@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlparse
 
 import instructor
 import openai
@@ -107,8 +108,14 @@ class Backend:
             base_url = settings.base_url or "https://api.openai.com/v1"
             secret = settings.api_key.get_secret_value() if settings.api_key else None
             api_key = secret or "no-key"  # local servers ignore it; openai needs one
+        # A loopback endpoint must never go through HTTP(S)_PROXY from the environment.
+        local = urlparse(base_url).hostname in ("127.0.0.1", "localhost", "::1")
         return openai.AsyncOpenAI(
-            base_url=base_url, api_key=api_key, max_retries=0, timeout=settings.timeout
+            base_url=base_url,
+            api_key=api_key,
+            max_retries=0,
+            timeout=settings.timeout,
+            http_client=openai.DefaultAsyncHttpxClient(trust_env=False) if local else None,
         )
 
     @property

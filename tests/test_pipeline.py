@@ -315,3 +315,18 @@ def test_attribution_is_verbatim_source_text(
     )
     result = make_summarizer(strict_fake).summarize_file(SEED)
     assert [c.attribution for c in result.claims] == ["sagte Kim", "sagte Kim", "Laut KCNA"]
+
+
+def test_loopback_endpoints_ignore_proxy_settings(
+    fake: FakeLLMServer,
+    make_summarizer: Callable[..., Summarizer],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A proxy from the environment must not capture calls to a server on 127.0.0.1."""
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(var, "http://127.0.0.1:9")  # a closed local port
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    result = make_summarizer(fake).summarize_file(SEED)
+    assert result.claims
+    assert len(fake.chat_requests) == result.provenance.attempts.requests
