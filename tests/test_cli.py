@@ -154,3 +154,19 @@ def test_clean_reports_an_only_boilerplate_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["clean", str(path)])
     assert result.exit_code == 1
     assert "only boilerplate" in result.stderr
+
+
+def test_results_are_written_with_normal_permissions(tmp_path: Path) -> None:
+    import os
+
+    from summarizer.render import write_atomic
+
+    target = tmp_path / "r.json"
+    old = os.umask(0o022)
+    try:
+        write_atomic(target, "{}\n")
+    finally:
+        os.umask(old)
+    assert target.read_text() == "{}\n"
+    assert oct(target.stat().st_mode & 0o777) == oct(0o644)
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # no temp file left
