@@ -508,7 +508,12 @@ class Summarizer:
             (s.number, cue) for s in chunk.sentences for cue in find_cues(s.text, article.language)
         ]
         hints = [{"number": number, "cue": cue} for number, cue in found]
-        context = {"sentences": sentences, "max_claims": max_claims, "hints": hints}
+        context = {
+            "sentences": sentences,
+            "max_claims": max_claims,
+            "hints": hints,
+            "language": article.language,
+        }
         name = f"claims:{chunk.index}" if multi else "claims"
         rejected: list[RejectedClaim] = []
         try:

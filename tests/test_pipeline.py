@@ -330,3 +330,22 @@ def test_loopback_endpoints_ignore_proxy_settings(
     result = make_summarizer(fake).summarize_file(SEED)
     assert result.claims
     assert len(fake.chat_requests) == result.provenance.attempts.requests
+
+
+def test_a_claim_copied_in_the_source_language_is_reasked(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    german = "Moskau solle nun auf die feindlichen Kräfte reagieren, sagte er."
+    strict_fake.enqueue(
+        *translations(N),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(3, text_en=german)]}),
+        FakeReply.json(
+            {"claims": [claim(3, text_en="Moscow should now respond to hostile forces.")]}
+        ),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    assert "text_en must be an English sentence" in json.dumps(
+        strict_fake.chat_requests[-1].messages
+    )
+    assert [c.text_en for c in result.claims] == ["Moscow should now respond to hostile forces."]
