@@ -44,7 +44,15 @@ from summarizer.errors import (
 from summarizer.schema import Usage
 from summarizer.settings import Settings
 
-__all__ = ["CallStats", "Completion", "LLMClient", "RateGate", "mode_name", "resolve_mode"]
+__all__ = [
+    "CallStats",
+    "Completion",
+    "LLMClient",
+    "RateGate",
+    "mode_name",
+    "request_params",
+    "resolve_mode",
+]
 
 T = TypeVar("T", bound=BaseModel)
 V = TypeVar("V")
@@ -200,6 +208,28 @@ def _classify(exc: BaseException, *, task: str, stats: CallStats) -> LLMError:
     )
 
 
+def request_params(
+    settings: Settings,
+    *,
+    max_tokens: int,
+    extra_body: dict[str, Any],
+    stop: list[str] | None = None,
+) -> dict[str, Any]:
+    """Model and sampling parameters of a request; without "model", part of the cache key."""
+    params: dict[str, Any] = {
+        "model": settings.model,
+        "temperature": settings.temperature,
+        "max_tokens": max_tokens,
+    }
+    if settings.seed is not None:
+        params["seed"] = settings.seed
+    if stop:
+        params["stop"] = stop
+    if extra_body:
+        params["extra_body"] = extra_body
+    return params
+
+
 class LLMClient:
     """Sends chat calls through instructor to one OpenAI-compatible endpoint."""
 
@@ -272,23 +302,10 @@ class LLMClient:
             else:
                 stats.last_output = message.content
 
-    def _params(self, max_tokens: int) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "model": self.settings.model,
-            "temperature": self.settings.temperature,
-            "max_tokens": max_tokens,
-        }
-        if self.settings.seed is not None:
-            params["seed"] = self.settings.seed
-        if self._extra_body:
-            params["extra_body"] = self._extra_body
-        return params
-
-    def sampling(self, max_tokens: int) -> dict[str, Any]:
-        """Every sampling parameter sent with a call: part of the cache key."""
-        params = self._params(max_tokens)
-        params.pop("model")
-        return params
+    def _params(self, max_tokens: int, stop: list[str] | None = None) -> dict[str, Any]:
+        return request_params(
+            self.settings, max_tokens=max_tokens, extra_body=self._extra_body, stop=stop
+        )
 
     async def _run(self, task: str, call: Callable[[], Awaitable[Any]]) -> tuple[Any, CallStats]:
         stats = CallStats()
@@ -321,6 +338,7 @@ class LLMClient:
         messages: list[dict[str, str]],
         context: dict[str, Any],
         max_tokens: int,
+        stop: list[str] | None = None,
     ) -> Completion[str]:
         """A plain-text completion (no grammar); raises `OutputTruncatedError` when cut off."""
 
@@ -330,7 +348,7 @@ class LLMClient:
                 context=context,
                 messages=messages,
                 hooks=self._hooks(_current.get),
-                **self._params(max_tokens),
+                **self._params(max_tokens, stop),
             )
 
         response, stats = await self._run(task, call)

@@ -38,7 +38,7 @@ from summarizer.errors import (
     ValidationFailedError,
 )
 from summarizer.grounding import locate_quote
-from summarizer.llm import CallStats, mode_name
+from summarizer.llm import CallStats, mode_name, request_params
 from summarizer.prompts import TASKS, PromptTemplate, load_prompt
 from summarizer.schema import (
     ArticleResult,
@@ -441,6 +441,7 @@ class Summarizer:
                 None,
                 translation_budget(paragraph),
                 rec,
+                stop=["\n\n"],  # one paragraph in, one out: a blank line means it ran on
             )
         except OutputTruncatedError:
             rec.attempts = rec.attempts + Attempts(truncated=1)
@@ -558,14 +559,13 @@ class Summarizer:
         schema: type[BaseModel] | None,
         max_tokens: int,
         preprocessing: str,
+        stop: list[str] | None = None,
     ) -> str:
         template = self._prompts[task]
-        sampling: dict[str, Any] = {
-            "temperature": self.settings.temperature,
-            "seed": self.settings.seed,
-            "max_tokens": max_tokens,
-            **self._backend.extra_body,
-        }
+        sampling = request_params(
+            self.settings, max_tokens=max_tokens, extra_body=self._backend.extra_body, stop=stop
+        )
+        sampling.pop("model")
         return cache_key(
             {
                 "model": self.settings.model,
@@ -588,8 +588,9 @@ class Summarizer:
         schema: type[M] | None,
         max_tokens: int,
         rec: _Recorder,
+        stop: list[str] | None = None,
     ) -> M | str:
-        key = self._key(task, context, schema, max_tokens, rec.preprocessing)
+        key = self._key(task, context, schema, max_tokens, rec.preprocessing, stop)
         if not self.settings.refresh and (hit := self._cache.get(key)) is not None:
             try:
                 value = _decode(hit, schema, context)
@@ -612,6 +613,7 @@ class Summarizer:
                     messages=template.as_messages(),
                     context=context,
                     max_tokens=max_tokens,
+                    stop=stop,
                 )
                 stats, result = completion_text.stats, completion_text.value
                 stored: Any = result

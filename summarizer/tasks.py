@@ -136,7 +136,10 @@ class ClaimPick(BaseModel):
     def _ground(self, info: ValidationInfo) -> ClaimPick:
         context: dict[str, Any] = info.context or {}
         source_language = context.get("language")
-        if source_language not in (None, "en") and detect_language(self.text_en) == source_language:
+        if (
+            source_language not in (None, "en", "und")
+            and detect_language(self.text_en) == source_language
+        ):
             raise ValueError(
                 f"text_en must be an English sentence, not a copy of the source ({source_language})"
             )
