@@ -123,6 +123,11 @@ class Backend:
         """The running embedded server, if one was started."""
         return self._server
 
+    async def aclose(self) -> None:
+        """Close the HTTP client this backend made (an injected one belongs to the caller)."""
+        if self._llm is not None and self._client is None:
+            await self._llm.aclose()
+
     def close(self) -> None:
         """Stop the embedded server if this backend started it."""
         if self._server is not None:

@@ -118,9 +118,12 @@ class RateGate:
 
     async def wait(self) -> None:
         """Sleep until the pause is over."""
-        delay = self._resume_at - time.monotonic()
-        if delay > 0:
+        while (delay := self._resume_at - time.monotonic()) > 0:  # a pause may be extended
             await asyncio.sleep(delay)
+
+
+class GarbledResponseError(Exception):
+    """The endpoint answered with a body that is not JSON (retried like a 5xx)."""
 
 
 _current: contextvars.ContextVar[CallStats] = contextvars.ContextVar("summarizer_call_stats")
@@ -137,11 +140,14 @@ def _is_quota(exc: BaseException) -> bool:
 def _is_retryable(exc: BaseException) -> bool:
     if isinstance(exc, openai.RateLimitError):
         return not _is_quota(exc)
-    if isinstance(exc, openai.APIConnectionError | openai.APIResponseValidationError):
+    if isinstance(
+        exc,
+        openai.APIConnectionError | openai.APIResponseValidationError | GarbledResponseError,
+    ):
         return True  # includes APITimeoutError; a garbled body is a transport fault
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 409) or exc.status_code >= 500
-    return isinstance(exc, json.JSONDecodeError)
+    return False
 
 
 def _retry_after(exc: BaseException | None) -> float | None:
@@ -252,6 +258,10 @@ class LLMClient:
         )
         self._initial_wait = wait_random_exponential(multiplier=0.5, max=settings.retry_max_wait)
 
+    async def aclose(self) -> None:
+        """Close the underlying HTTP client."""
+        await self._client.close()
+
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         asked = _retry_after(exc)
@@ -279,7 +289,10 @@ class LLMClient:
                     stats.transport_retries += 1
                 await self._gate.wait()
                 stats.http_requests += 1
-                response = await self._client.chat.completions.create(*args, **kwargs)
+                try:
+                    response = await self._client.chat.completions.create(*args, **kwargs)
+                except json.JSONDecodeError as exc:  # a garbled body is a transport fault,
+                    raise GarbledResponseError(str(exc)) from exc  # not the model's output
                 self._record(stats, response)
                 return response
         raise AssertionError("unreachable")  # pragma: no cover
@@ -317,7 +330,7 @@ class LLMClient:
             if stats.attempts == 0:
                 stats.attempts = int(getattr(exc, "n_attempts", 0) or 0)
             raise _classify(cause, task=task, stats=stats) from None
-        except (openai.OpenAIError, IncompleteOutputException) as exc:
+        except (openai.OpenAIError, IncompleteOutputException, GarbledResponseError) as exc:
             raise _classify(exc, task=task, stats=stats) from None
         finally:
             _current.reset(token)
@@ -343,6 +356,7 @@ class LLMClient:
         """A plain-text completion (no grammar); raises `OutputTruncatedError` when cut off."""
 
         async def call() -> Any:
+            _current.get().attempts = 1  # instructor emits no hooks without a response model
             return await self._create(
                 response_model=None,
                 context=context,
@@ -352,7 +366,6 @@ class LLMClient:
             )
 
         response, stats = await self._run(task, call)
-        stats.attempts = max(stats.attempts, 1)  # instructor emits no hooks without a model
         if stats.finish_reason == "length":
             raise OutputTruncatedError(
                 f"{task}: the answer hit max_tokens={max_tokens} and was cut off",

@@ -9,6 +9,7 @@ one client and one embedded server serve every call of a `Summarizer`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import re
@@ -235,10 +236,11 @@ class Summarizer:
 
     def close(self) -> None:
         """Stop the embedded server (if started), the loop thread, and close the cache."""
-        self._backend.close()
         if self._loop is not None:
+            self._loop.run(self._backend.aclose())
             self._loop.close()
             self._loop = None
+        self._backend.close()
         self._cache.close()
 
     def __enter__(self) -> Summarizer:
@@ -308,11 +310,16 @@ class Summarizer:
                 loaded.set()
                 rec = _Recorder(preprocessing=article.preprocessing)
                 return await self._summarize(article, rec)
-            except SummarizerError as exc:
+            except Exception as exc:  # one item's failure, however unexpected, is its own
+                failure = (
+                    exc
+                    if isinstance(exc, SummarizerError)
+                    else SummarizerError(f"{src.origin}: unexpected {type(exc).__name__}: {exc}")
+                )
                 return ItemError(
                     id=src.id,
                     path=src.origin,
-                    error=exc,
+                    error=failure,
                     usage=rec.usage if rec else Usage(),
                     requests=rec.attempts.requests if rec else 0,
                 )
@@ -574,7 +581,7 @@ class Summarizer:
                 "template": template.version,
                 "messages": template.fingerprint,
                 "context": context,
-                "schema": schema.model_json_schema() if schema else None,
+                "schema": _json_schema(schema) if schema else None,
                 "sampling": sampling,
                 "preprocessing": preprocessing,
             }
@@ -668,6 +675,12 @@ class Summarizer:
                 "usage": {},
             },
         )
+
+
+@functools.cache
+def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A response model's JSON schema (computed once per class: it is slow to build)."""
+    return model.model_json_schema()
 
 
 def _decode(hit: dict[str, Any], schema: type[M] | None, context: dict[str, Any]) -> M | str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -77,7 +78,7 @@ class Attempts(BaseModel):
     """How many requests each failure class cost, summed over the article's calls."""
 
     calls: int = Field(0, description="Logical LLM calls (cached ones included).")
-    requests: int = Field(0, description="HTTP requests actually sent.")
+    requests: int = Field(0, description="HTTP requests attempted (incl. failed connects).")
     reasks: int = Field(0, description="Validation re-asks made by instructor.")
     transport_retries: int = Field(0, description="Retries after 429/5xx/timeouts.")
     first_attempt_valid: int = Field(0, description="Uncached calls valid on the first try.")
@@ -132,6 +133,7 @@ class ArticleResult(BaseModel):
     provenance: Provenance
 
 
+@cache
 def schema_hash() -> str:
     """A short fingerprint of the result schema; it changes whenever a field changes."""
     schema = json.dumps(ArticleResult.model_json_schema(), sort_keys=True)

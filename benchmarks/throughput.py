@@ -1,0 +1,152 @@
+"""Benchmark: batch throughput against a slow endpoint, vs the ideal set by latency alone.
+
+Summarizes N synthetic articles (default 500) with `concurrency` articles in flight (32) against
+the fake server answering every request after `latency` seconds (0.1). An article's calls run
+one after another (a translation per paragraph, then summary, then claims), so at best the run
+keeps `concurrency` requests in flight all the time:
+
+    ideal = total requests x latency / concurrency
+
+and the ratio measured / ideal shows what the client itself costs (goal <= 1.10). The fake
+server runs in its own process (it must not share our interpreter's GIL); the cache is fresh,
+so every call is a request. One warm-up article is run first (imports, first connections).
+
+Besides the ratio it prints the client's CPU time per request: the pipeline's event loop is
+one thread, so it cannot do more than 1 / cpu_per_request requests a second, whatever the
+concurrency. `--experiment` applies, in this process only, the fixes suggested for the hot
+spots (compiled-template and JSON-schema caching) to show what they would buy.
+
+    python benchmarks/throughput.py [--articles 500] [--latency 0.1] [--concurrency 32]
+    py-spy record -o profile.svg -- .venv/bin/python benchmarks/throughput.py --articles 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _corpus import write_corpus
+
+from summarizer import ArticleResult, Settings, Summarizer
+
+
+def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
+    """The fake server in a child process; returns it and its base_url."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "summarizer.testing",
+            "--latency-ms",
+            str(latency * 1000),
+            "--responder",
+            "summarizer.testing:article_responder",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    base_url = proc.stdout.readline().strip()
+    if not base_url.startswith("http"):
+        proc.kill()
+        raise SystemExit(f"the fake server did not start: {base_url!r}")
+    return proc, base_url
+
+
+def apply_experiment() -> None:
+    """The suggested fixes, patched in from outside (never shipped this way)."""
+    from textwrap import dedent
+
+    import instructor.v2.core.templating as templating
+    from jinja2.sandbox import SandboxedEnvironment
+    from pydantic import BaseModel
+
+    import summarizer.pipeline as pipeline
+
+    env = SandboxedEnvironment()
+    compiled = functools.lru_cache(maxsize=256)(env.from_string)
+
+    def apply_template(text: str, context: dict[str, Any]) -> str:
+        return dedent(compiled(text).render(**context))
+
+    templating.apply_template = apply_template  # 1. compile each prompt message once
+    pipeline.schema_hash = functools.cache(pipeline.schema_hash)  # type: ignore[attr-defined]
+    original = BaseModel.model_json_schema.__func__  # type: ignore[attr-defined]
+
+    @functools.cache
+    def schema_of(cls: type[BaseModel]) -> dict[str, Any]:
+        return original(cls)  # type: ignore[no-any-return]
+
+    def model_json_schema(cls: type[BaseModel], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if args or kwargs:
+            return original(cls, *args, **kwargs)  # type: ignore[no-any-return]
+        return dict(schema_of(cls))
+
+    # 2. the response schemas are static: compute each once (cache key, instructor)
+    BaseModel.model_json_schema = classmethod(model_json_schema)  # type: ignore[assignment,method-assign]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds per request")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--experiment", action="store_true", help="patch in the suggested fixes")
+    args = parser.parse_args()
+    if args.experiment:
+        apply_experiment()
+    server, base_url = start_server(args.latency)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            paths = write_corpus(root / "articles", args.articles + 1)
+            settings = Settings(
+                model="fake-model",
+                base_url=base_url,
+                api_key="bench",
+                mode="json_schema",
+                cache_dir=root / "cache",
+                concurrency=args.concurrency,
+            )
+            with Summarizer(settings) as s:
+                warm = list(s.summarize_paths(paths[-1:]))  # imports, first connection
+                assert isinstance(warm[0], ArticleResult), warm
+                cpu0, started = time.process_time(), time.perf_counter()
+                results = list(s.summarize_paths(paths[:-1]))
+                elapsed = time.perf_counter() - started
+                cpu = time.process_time() - cpu0
+    finally:
+        server.terminate()
+        server.wait(10)
+    ok = [r for r in results if isinstance(r, ArticleResult)]
+    assert len(ok) == args.articles, f"only {len(ok)} of {args.articles} succeeded"
+    requests = sum(r.provenance.attempts.requests for r in ok)
+    ideal = requests * args.latency / args.concurrency
+    ratio = elapsed / ideal
+    ms_cpu = 1000 * cpu / requests
+    needed = args.concurrency / args.latency
+    print(f"articles={args.articles} requests={requests} ({requests / args.articles:.1f}/article)")
+    print(f"latency={args.latency:.3f} s concurrency={args.concurrency} cores={os.cpu_count()}")
+    print(f"ideal    {ideal:7.2f} s  (requests x latency / concurrency)")
+    print(f"measured {elapsed:7.2f} s  ({requests / elapsed:.0f} requests/s)")
+    print(
+        f"client CPU {ms_cpu:.2f} ms per request: at most {1000 / ms_cpu:.0f} requests/s "
+        f"on one event loop; this run needs {needed:.0f}/s"
+    )
+    print(f"ratio vs ideal: {ratio:.2f} (goal <= 1.10){' [experiment]' if args.experiment else ''}")
+    print(f"throughput ratio={ratio:.3f}")
+
+
+if __name__ == "__main__":
+    main()

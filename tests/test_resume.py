@@ -1,0 +1,183 @@
+"""The CLI as a process: kill -9 mid-run and resume; two runs over the same folder at once.
+
+The CLI runs as a subprocess against an in-process fake server, configured only through
+`SUMMARIZER_*` variables, so this is what a user's shell does.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from summarizer import ArticleResult
+from summarizer.testing import FakeLLMServer, RecordedRequest, article_responder
+from tests.conftest import ROOT
+
+# benchmarks/ is not a package (and site-packages may hold an unrelated `benchmarks`).
+_spec = importlib.util.spec_from_file_location("_corpus", ROOT / "benchmarks" / "_corpus.py")
+assert _spec is not None and _spec.loader is not None
+_corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_corpus)
+write_corpus: Callable[..., list[Path]] = _corpus.write_corpus
+
+CLI = [sys.executable, "-c", "from summarizer.cli import main; main()"]
+_ARTICLE_NO = re.compile(r"Meldung Nummer (\d+):")
+
+
+def article_of(request: RecordedRequest) -> str:
+    (number,) = set(_ARTICLE_NO.findall(request.text()))
+    return f"a{int(number):05d}"
+
+
+def cli_env(server: FakeLLMServer, cache: Path, concurrency: int) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SUMMARIZER_", "OPENAI_")) and k != "PYTHONPATH"
+    }
+    env.update(
+        SUMMARIZER_BASE_URL=server.base_url,
+        SUMMARIZER_MODEL="fake-model",
+        SUMMARIZER_API_KEY="sk-test",
+        SUMMARIZER_MODE="json_schema",
+        SUMMARIZER_CACHE_DIR=str(cache),
+        SUMMARIZER_CONCURRENCY=str(concurrency),
+        SUMMARIZER_RETRY_MAX_WAIT="0.05",
+    )
+    return env
+
+
+def run_cli(
+    folder: Path, out: Path, env: dict[str, str], *extra: str, cwd: Path
+) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*CLI, "run", str(folder), "--out", str(out), *extra],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def results_in(out: Path) -> dict[str, ArticleResult]:
+    """Every `<id>.json` in `out`, each parsed and validated: a partial file fails here."""
+    found = {}
+    for path in sorted(out.glob("*.json")):
+        assert not path.name.startswith("."), f"a temp file looks like a result: {path.name}"
+        found[path.stem] = ArticleResult.model_validate_json(path.read_text(encoding="utf-8"))
+    return found
+
+
+@pytest.fixture
+def slow_fake() -> Iterator[FakeLLMServer]:
+    with FakeLLMServer(responder=article_responder, latency=0.05) as server:
+        yield server
+
+
+def test_kill_9_midway_then_resume_redoes_only_unfinished_articles(
+    slow_fake: FakeLLMServer, tmp_path: Path
+) -> None:
+    paths = write_corpus(tmp_path / "articles", 100)
+    ids = [p.stem for p in paths]
+    out = tmp_path / "out"
+    env = cli_env(slow_fake, tmp_path / "cache", concurrency=4)
+
+    proc = run_cli(tmp_path / "articles", out, env, cwd=tmp_path)
+    deadline = time.monotonic() + 120
+    try:
+        while len(list(out.glob("*.json"))) < 30:
+            assert proc.poll() is None, f"the run ended early: {proc.communicate()}"
+            assert time.monotonic() < deadline, "no progress"
+            time.sleep(0.005)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+
+    # Whatever is on disk is whole: every result file is complete, valid JSON.
+    finished = results_in(out)
+    assert 30 <= len(finished) <= 60, f"killed too late: {len(finished)} finished"
+    assert set(finished) <= set(ids)
+    assert list(finished) == ids[: len(finished)], "results are written in input order"
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert all(name.endswith(".tmp") for name in leftovers), leftovers
+    # 1 call per paragraph (title + 3) + summary + claims, all alike in this corpus.
+    (per_article,) = {r.provenance.attempts.calls for r in finished.values()}
+    first_run_requests = len(slow_fake.chat_requests)
+
+    # Resume: the same command to completion.
+    slow_fake.reset()
+    rerun = run_cli(tmp_path / "articles", out, env, cwd=tmp_path)
+    _, stderr = rerun.communicate(timeout=180)
+    assert rerun.returncode == 0, stderr
+    done = results_in(out)
+    assert list(done) == ids
+    spent = Counter(article_of(r) for r in slow_fake.chat_requests)
+    # Finished articles cost nothing: every call of theirs is a cache hit.
+    assert not set(spent) & set(finished), sorted(set(spent) & set(finished))
+    for id in finished:
+        p = done[id].provenance
+        assert set(p.cache.values()) == {"hit"}, id
+        assert p.attempts.requests == 0, id
+        assert done[id].model_dump(exclude={"provenance"}) == finished[id].model_dump(
+            exclude={"provenance"}
+        )
+    # Unfinished ones cost at most their calls (some were cached before the kill).
+    unfinished = len(ids) - len(finished)
+    assert len(slow_fake.chat_requests) <= unfinished * per_article
+    assert sum(spent.values()) == sum(done[i].provenance.attempts.requests for i in ids)
+    assert first_run_requests + len(slow_fake.chat_requests) >= len(ids) * per_article
+    assert slow_fake.errors == []
+
+
+def test_two_runs_over_the_same_folder_output_and_cache_at_once(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path / "articles", 60)
+    ids = [p.stem for p in paths]
+    out = tmp_path / "out"
+    folder = tmp_path / "articles"
+    with FakeLLMServer(responder=article_responder, latency=0.02) as server:
+        env = cli_env(server, tmp_path / "cache", concurrency=4)
+        procs = [run_cli(folder, out, env, "--format", "jsonl", cwd=tmp_path) for _ in range(2)]
+        outputs = [p.communicate(timeout=180) for p in procs]
+        for proc, (_, stderr) in zip(procs, outputs, strict=True):
+            assert proc.returncode == 0, stderr
+            assert "Traceback" not in stderr
+            assert not re.search(r"cache (disabled|read failed|write failed)", stderr), stderr
+        # The shared cache is intact afterwards: a third run is served from it entirely.
+        server.reset()
+        third = run_cli(folder, out, env, "--format", "jsonl", cwd=tmp_path)
+        third_out, third_err = third.communicate(timeout=180)
+        assert third.returncode == 0, third_err
+        assert server.chat_requests == []
+        assert server.errors == []
+    # Both printed every result, whole, in input order, and they agree.
+    streams = [
+        [ArticleResult.model_validate_json(line) for line in stdout.splitlines()]
+        for stdout, _ in outputs
+    ]
+    for stream in streams:
+        assert [r.id for r in stream] == ids
+    for a, b in zip(*streams, strict=True):
+        assert a.model_dump(exclude={"provenance"}) == b.model_dump(exclude={"provenance"})
+    # Every file on disk is complete and equal to what was printed; no temp files are left.
+    on_disk = results_in(out)
+    assert list(on_disk) == ids
+    for r in streams[0]:
+        assert on_disk[r.id].model_dump(exclude={"provenance"}) == r.model_dump(
+            exclude={"provenance"}
+        )
+    assert [p.name for p in out.iterdir() if not p.name.endswith(".json")] == []
+    for line in third_out.splitlines():
+        assert set(json.loads(line)["provenance"]["cache"].values()) == {"hit"}
