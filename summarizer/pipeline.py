@@ -523,16 +523,15 @@ class Summarizer:
             "language": article.language,
         }
         name = f"claims:{chunk.index}" if multi else "claims"
-        rejected: list[RejectedClaim] = []
         try:
             picks = await self._call(
                 name, "claims", context, ClaimPicks, claims_budget(max_claims), rec
             )
             assert isinstance(picks, ClaimPicks)
-            chosen = picks.claims
         except ValidationFailedError as exc:
-            chosen, rejected = _salvage_claims(exc, context)
-            self._store_salvage(context, claims_budget(max_claims), chosen, rejected, rec)
+            picks = _salvage_claims(exc, context)
+            self._store_salvage(context, claims_budget(max_claims), picks, rec)
+        chosen, rejected = picks.claims, list(picks.rejected)
         claims: list[Claim] = []
         seen: set[tuple[int, int]] = set()
         cues = dict(reversed(found))  # the first cue of each sentence
@@ -657,23 +656,12 @@ class Summarizer:
         return result
 
     def _store_salvage(
-        self,
-        context: dict[str, Any],
-        max_tokens: int,
-        chosen: list[ClaimPick],
-        rejected: list[RejectedClaim],
-        rec: _Recorder,
+        self, context: dict[str, Any], max_tokens: int, picks: ClaimPicks, rec: _Recorder
     ) -> None:
-        """Cache a claims answer that was kept in part, so a rerun makes no call."""
+        """Cache a claims answer that was kept in part (with its rejections): no call on rerun."""
         key = self._key("claims", context, ClaimPicks, max_tokens, rec.preprocessing)
         self._cache.set(
-            key,
-            {
-                "task": "claims",
-                "value": {"claims": [c.model_dump(mode="json") for c in chosen]},
-                "rejected": [r.model_dump(mode="json") for r in rejected],
-                "usage": {},
-            },
+            key, {"task": "claims", "value": picks.model_dump(mode="json"), "usage": {}}
         )
 
 
@@ -737,9 +725,7 @@ def _split_in_two(paragraph: str) -> tuple[str, str] | None:
     return paragraph[:cut].strip(), paragraph[cut:].strip()
 
 
-def _salvage_claims(
-    exc: ValidationFailedError, context: dict[str, Any]
-) -> tuple[list[ClaimPick], list[RejectedClaim]]:
+def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> ClaimPicks:
     """After the re-ask budget: keep each claim that validates, reject the rest with a reason."""
     try:
         data = json.loads(exc.last_output or "")
@@ -747,7 +733,8 @@ def _salvage_claims(
     except (json.JSONDecodeError, AttributeError):
         raw_claims = []
     if not isinstance(raw_claims, list) or not raw_claims:
-        return [], [RejectedClaim(claim={"raw": (exc.last_output or "")[:2000]}, reason=str(exc))]
+        reason = RejectedClaim(claim={"raw": (exc.last_output or "")[:2000]}, reason=str(exc))
+        return ClaimPicks(claims=[], rejected=[reason])
     kept: list[ClaimPick] = []
     rejected: list[RejectedClaim] = []
     for raw in raw_claims:
@@ -757,7 +744,7 @@ def _salvage_claims(
             reasons = "; ".join(e["msg"] for e in err.errors())
             claim = raw if isinstance(raw, dict) else {"raw": raw}
             rejected.append(RejectedClaim(claim=claim, reason=reasons))
-    return kept, rejected
+    return ClaimPicks(claims=kept, rejected=rejected)
 
 
 def _verbatim_attribution(pick: ClaimPick, cue: str) -> str:

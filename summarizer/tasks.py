@@ -17,7 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from summarizer.grounding import locate_quote
 from summarizer.language import detect_language
-from summarizer.schema import ClaimKind, Entity
+from summarizer.schema import ClaimKind, Entity, RejectedClaim
 
 __all__ = [
     "MAX_CLAIMS",
@@ -168,6 +168,7 @@ class ClaimPick(BaseModel):
 
 
 class ClaimPicks(BaseModel):
-    """The claims call's answer."""
+    """The claims call's answer (and, when salvaged after the re-asks, what was rejected)."""
 
     claims: list[ClaimPick] = Field(max_length=MAX_CLAIMS + 2)
+    rejected: SkipJsonSchema[list[RejectedClaim]] = Field(default_factory=list)

@@ -186,6 +186,7 @@ def test_claims_that_never_ground_are_rejected_not_emitted(
     again = make_summarizer(strict_fake).summarize_file(SEED)
     assert len(strict_fake.chat_requests) == N + 4
     assert again.claims == result.claims
+    assert again.rejected_claims == result.rejected_claims
 
 
 @pytest.mark.parametrize("max_reasks", [0, 1, 3])
