@@ -120,8 +120,10 @@ def _setup_logging(verbose: bool) -> None:
         handlers=[RichHandler(console=err, show_path=False, show_time=verbose)],
         force=True,
     )
-    for noisy in ("httpx", "httpcore", "openai", "instructor"):
+    for noisy in ("httpx", "httpcore", "openai"):
         logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
+    # instructor logs every re-ask and retry as an error; our own messages report the outcome.
+    logging.getLogger("instructor").setLevel(logging.INFO if verbose else logging.CRITICAL)
 
 
 def _settings(**overrides: Any) -> Settings:

@@ -360,8 +360,8 @@ class Summarizer:
         draft = await self._summarize_chunks(chunks, by_chunk, rec)
         claims: list[Claim] = []
         rejected: list[RejectedClaim] = []
-        for chunk in chunks:
-            found, dropped = await self._claims(article, chunk, rec, multi=len(chunks) > 1)
+        for chunk, english in zip(chunks, by_chunk, strict=True):
+            found, dropped = await self._claims(article, chunk, english, rec, multi=len(chunks) > 1)
             claims.extend(
                 c for c in found if (c.start, c.end) not in {(x.start, x.end) for x in claims}
             )
@@ -508,7 +508,7 @@ class Summarizer:
         return drafts[0].model_copy(update={"entities": entities})
 
     async def _claims(
-        self, article: Article, chunk: Chunk, rec: _Recorder, *, multi: bool
+        self, article: Article, chunk: Chunk, translation: str, rec: _Recorder, *, multi: bool
     ) -> tuple[list[Claim], list[RejectedClaim]]:
         sentences = [asdict(s) for s in chunk.sentences]
         max_claims = max_claims_for(len(sentences))
@@ -521,6 +521,7 @@ class Summarizer:
             "max_claims": max_claims,
             "hints": hints,
             "language": article.language,
+            "translation": translation,
         }
         name = f"claims:{chunk.index}" if multi else "claims"
         try:
