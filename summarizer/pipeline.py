@@ -39,6 +39,7 @@ from summarizer.errors import (
     ValidationFailedError,
 )
 from summarizer.grounding import locate_quote
+from summarizer.language import detect_language
 from summarizer.llm import CallStats, mode_name, request_params
 from summarizer.prompts import TASKS, PromptTemplate, load_prompt
 from summarizer.schema import (
@@ -533,6 +534,15 @@ class Summarizer:
             picks = _salvage_claims(exc, context)
             self._store_salvage(context, claims_budget(max_claims), picks, rec)
         chosen, rejected = picks.claims, list(picks.rejected)
+        # Small models often copy the source sentence instead of writing English: then the
+        # claim's English is the translation of its sentence (a plain-text call, cached).
+        for i, pick in enumerate(chosen):
+            source = article.language
+            if source not in ("en", "und") and detect_language(pick.text_en) == source:
+                english = await self._translate(
+                    sentences, pick.quote or "", f"{name}.en:{pick.sentence}", rec
+                )
+                chosen[i] = pick.model_copy(update={"text_en": english})
         claims: list[Claim] = []
         seen: set[tuple[int, int]] = set()
         cues = dict(reversed(found))  # the first cue of each sentence

@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 from pydantic.json_schema import SkipJsonSchema
 
 from summarizer.grounding import locate_quote
-from summarizer.language import detect_language
 from summarizer.schema import ClaimKind, Entity, RejectedClaim
 
 __all__ = [
@@ -135,14 +134,6 @@ class ClaimPick(BaseModel):
     @model_validator(mode="after")
     def _ground(self, info: ValidationInfo) -> ClaimPick:
         context: dict[str, Any] = info.context or {}
-        source_language = context.get("language")
-        if (
-            source_language not in (None, "en", "und")
-            and detect_language(self.text_en) == source_language
-        ):
-            raise ValueError(
-                f"text_en must be an English sentence, not a copy of the source ({source_language})"
-            )
         sentences: list[dict[str, Any]] = context.get("sentences") or []
         if not sentences:
             return self

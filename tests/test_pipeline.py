@@ -333,20 +333,22 @@ def test_loopback_endpoints_ignore_proxy_settings(
     assert len(fake.chat_requests) == result.provenance.attempts.requests
 
 
-def test_a_claim_copied_in_the_source_language_is_reasked(
+def test_a_claim_copied_in_the_source_language_gets_its_sentence_translated(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
     german = "Moskau solle nun auf die feindlichen Kräfte reagieren, sagte er."
     strict_fake.enqueue(
         *translations(N),
         FakeReply.json(SUMMARY),
-        FakeReply.json({"claims": [claim(3, text_en=german)]}),
-        FakeReply.json(
-            {"claims": [claim(3, text_en="Moscow should now respond to hostile forces.")]}
-        ),
+        FakeReply.json({"claims": [claim(3, text_en=german), claim(2)]}),
+        FakeReply(content="Moscow should now respond to the hostile forces."),
     )
     result = make_summarizer(strict_fake).summarize_file(SEED)
-    assert "text_en must be an English sentence" in json.dumps(
-        strict_fake.chat_requests[-1].messages
-    )
-    assert [c.text_en for c in result.claims] == ["Moscow should now respond to hostile forces."]
+    assert len(strict_fake.chat_requests) == N + 3  # no re-ask: one plain translation call
+    last = strict_fake.chat_requests[-1].messages[-1]["content"]
+    assert "Moskau solle nun „auf die feindlichen Kräfte reagieren“." in last
+    assert [c.text_en for c in result.claims] == [
+        "Moscow should now respond to the hostile forces.",
+        "Kim said something.",
+    ]
+    assert result.provenance.cache["claims.en:3"] == "miss"
