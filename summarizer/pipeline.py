@@ -609,6 +609,9 @@ class Summarizer:
     ) -> M | str:
         key = self._key(task, context, schema, max_tokens, rec.preprocessing, stop)
         if not self.settings.refresh and (hit := self._cache.get(key)) is not None:
+            if hit.get("truncated"):  # a cut-off answer is cached as such: split again, no call
+                rec.hit(name, Usage.model_validate(hit.get("usage", {})))
+                raise OutputTruncatedError(f"{name}: cut off at max_tokens (cached)", task=name)
             try:
                 value = _decode(hit, schema, context)
             except (ValidationError, KeyError, TypeError, ValueError):
@@ -654,6 +657,9 @@ class Summarizer:
                 ),
             )
             rec.miss(name, spent, valid_first=False)
+            if isinstance(exc, OutputTruncatedError):  # remember it, so a rerun makes no call
+                usage = spent.usage.model_dump()
+                self._cache.set(key, {"task": task, "truncated": True, "usage": usage})
             raise
         rec.miss(name, stats, valid_first=stats.attempts == 1)
         self._cache.set(

@@ -136,3 +136,9 @@ def test_a_cut_off_answer_is_split_never_used(
     ]
     assert "Sentence one to" not in result.translation_en
     assert result.provenance.attempts.truncated == 1
+    # The cut-off is cached as such: a rerun takes the same split path with no request.
+    sent = len(strict_fake.chat_requests)
+    again = make_summarizer(strict_fake).summarize_text(text, id="cut")
+    assert len(strict_fake.chat_requests) == sent
+    assert again.translation_en == result.translation_en
+    assert set(again.provenance.cache.values()) == {"hit"}
