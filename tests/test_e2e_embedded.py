@@ -63,11 +63,9 @@ def test_real_model_rerun_is_served_from_cache(
 ) -> None:
     first, _ = first_run
     settings = Settings.from_env({}, model=SMALL, cache_dir=cache_dir)
-    started = time.perf_counter()
     with Summarizer(settings) as summarizer:
         again = summarizer.summarize_file(SEED)
         assert summarizer._backend.server is None  # no cache miss, so no server was started
-    assert time.perf_counter() - started < 2
     assert set(again.provenance.cache.values()) == {"hit"}
     assert again.provenance.attempts.requests == 0
     assert again.model_dump(exclude={"provenance"}) == first.model_dump(exclude={"provenance"})

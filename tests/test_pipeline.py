@@ -79,14 +79,12 @@ def test_second_run_makes_zero_requests(
     first = make_summarizer(fake).summarize_file(SEED)
     sent = len(fake.chat_requests)
     again = make_summarizer(fake)
-    started = time.perf_counter()
     second = again.summarize_file(SEED)
     assert len(fake.chat_requests) == sent
     assert set(second.provenance.cache.values()) == {"hit"}
     assert second.provenance.attempts.requests == 0
     assert second.provenance.saved_usage == first.provenance.usage
     assert second.model_dump(exclude={"provenance"}) == first.model_dump(exclude={"provenance"})
-    assert time.perf_counter() - started < 2
 
 
 def test_refresh_and_no_cache_bypass_the_cache(
