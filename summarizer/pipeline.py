@@ -534,11 +534,13 @@ class Summarizer:
             picks = _salvage_claims(exc, context)
             self._store_salvage(context, claims_budget(max_claims), picks, rec)
         chosen, rejected = picks.claims, list(picks.rejected)
-        # Small models often copy the source sentence instead of writing English: then the
-        # claim's English is the translation of its sentence (a plain-text call, cached).
+        # Small models copy the source sentence instead of writing English, or describe a
+        # neighbouring sentence (an injected one, say): then the claim's English is the
+        # translation of its own sentence (a plain-text call, cached).
         for i, pick in enumerate(chosen):
             source = article.language
-            if source not in ("en", "und") and detect_language(pick.text_en) == source:
+            copied = source not in ("en", "und") and detect_language(pick.text_en) == source
+            if copied or not _shares_anchor(pick.text_en, pick.quote or ""):
                 english = await self._translate(
                     sentences, pick.quote or "", f"{name}.en:{pick.sentence}", rec
                 )
@@ -762,6 +764,16 @@ def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> Clai
             claim = raw if isinstance(raw, dict) else {"raw": raw}
             rejected.append(RejectedClaim(claim=claim, reason=reasons))
     return ClaimPicks(claims=kept, rejected=rejected)
+
+
+_ANCHOR = re.compile(r"\d+|\b[A-ZÄÖÜ][\w\-]{2,}")
+
+
+def _shares_anchor(text_en: str, sentence: str) -> bool:
+    """Whether an English rendering names something its sentence names (a number or a
+    capitalised word); a sentence with no anchors cannot be checked and passes."""
+    anchors = {a.lower() for a in _ANCHOR.findall(sentence)}
+    return not anchors or bool(anchors & {a.lower() for a in _ANCHOR.findall(text_en)})
 
 
 def _verbatim_attribution(pick: ClaimPick, cue: str) -> str:

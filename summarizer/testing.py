@@ -788,6 +788,10 @@ def article_responder(request: RecordedRequest) -> FakeReply:
         paragraph = task_text.split("<paragraph>", 1)[1].split("</paragraph>", 1)[0].strip()
         return FakeReply(content=f"EN: {paragraph}")
     numbers = [int(n) for n in re.findall(r"\[(\d+)\]", article_text)]
+    sentence_texts = {  # names and numbers of each sentence, so claims refer to their own
+        int(n): " ".join(re.findall(r"\d+|[A-ZÄÖÜ][\w\-]{4,}", text)[:3])
+        for n, text in re.findall(r"\[(\d+)\] (.*?)(?= \[\d+\]|\n|$)", article_text)
+    }
     if '"claims"' in task_text:
         answer: dict[str, Any] = {
             "claims": [
@@ -796,7 +800,7 @@ def article_responder(request: RecordedRequest) -> FakeReply:
                     "speaker": "the article",
                     "attribution": "",
                     "kind": "report",
-                    "text_en": f"Claim made in sentence {n}.",
+                    "text_en": f"Claim made in sentence {n} about {sentence_texts.get(n, '')}.",
                 }
                 for n in numbers[:3]
             ]

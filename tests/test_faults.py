@@ -209,7 +209,7 @@ def claim(sentence: int, **extra: object) -> dict[str, object]:
         "speaker": "die Behörde",
         "attribution": "laut Angaben der Behörde",
         "kind": "report",
-        "text_en": "The decision is due by June.",
+        "text_en": "The decision is due by 1 June.",
         **extra,
     }
 
