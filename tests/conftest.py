@@ -30,6 +30,22 @@ def strict_fake() -> Iterator[FakeLLMServer]:
         yield server
 
 
+CLI_API_KEY = "sk-cli-test"
+
+
+@pytest.fixture
+def env(fake: FakeLLMServer, tmp_path: Path) -> dict[str, str]:
+    """A CLI environment (`SUMMARIZER_*`) pointed at the `fake` server, with its own cache."""
+    return {
+        "SUMMARIZER_BASE_URL": fake.base_url,
+        "SUMMARIZER_MODEL": "fake-model",
+        "SUMMARIZER_API_KEY": CLI_API_KEY,
+        "SUMMARIZER_MODE": "json_schema",
+        "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
+        "SUMMARIZER_RETRY_MAX_WAIT": "0.05",
+    }
+
+
 @pytest.fixture
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     def make(server: FakeLLMServer, **overrides: Any) -> Settings:

@@ -34,19 +34,6 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(fake: FakeLLMServer, tmp_path: Path) -> dict[str, str]:
-    """CLI environment pointed at the fake server."""
-    return {
-        "SUMMARIZER_BASE_URL": fake.base_url,
-        "SUMMARIZER_MODEL": "fake-model",
-        "SUMMARIZER_API_KEY": "sk-bad-input",
-        "SUMMARIZER_MODE": "json_schema",
-        "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
-        "SUMMARIZER_RETRY_MAX_WAIT": "0.05",
-    }
-
-
-@pytest.fixture
 def summarizer(fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]) -> Summarizer:
     return make_summarizer(fake)
 

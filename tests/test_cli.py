@@ -6,27 +6,14 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from summarizer import __version__
 from summarizer.cli import app
 from summarizer.testing import FakeLLMServer, FakeReply
-from tests.conftest import SEED_FILES
+from tests.conftest import CLI_API_KEY, SEED_FILES
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(fake: FakeLLMServer, tmp_path: Path) -> dict[str, str]:
-    return {
-        "SUMMARIZER_BASE_URL": fake.base_url,
-        "SUMMARIZER_MODEL": "fake-model",
-        "SUMMARIZER_API_KEY": "sk-cli-test",
-        "SUMMARIZER_MODE": "json_schema",
-        "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
-        "SUMMARIZER_RETRY_MAX_WAIT": "0.05",
-    }
 
 
 def test_version() -> None:
@@ -98,7 +85,7 @@ def test_auth_error_stops_the_run_with_a_clear_message(
     result = runner.invoke(app, ["run", str(SEED_FILES[0]), "-o", str(tmp_path / "o")], env=env)
     assert result.exit_code == 2
     assert "refused the credentials" in result.stderr
-    assert "sk-cli-test" not in result.output
+    assert CLI_API_KEY not in result.output
 
 
 def test_bad_options_are_usage_errors(env: dict[str, str], tmp_path: Path) -> None:

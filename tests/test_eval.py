@@ -23,17 +23,6 @@ SEEDS_SUITE = ROOT / "evals" / "seeds"
 TRANSLATION_SUITE = ROOT / "evals" / "translation"
 
 
-@pytest.fixture
-def env(fake: FakeLLMServer, tmp_path: Path) -> dict[str, str]:
-    return {
-        "SUMMARIZER_BASE_URL": fake.base_url,
-        "SUMMARIZER_MODEL": "fake-model",
-        "SUMMARIZER_API_KEY": "sk-eval-test",
-        "SUMMARIZER_MODE": "json_schema",
-        "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
-    }
-
-
 def run_eval(env: dict[str, str], runs: Path, *extra: str) -> tuple[int, Path | None, str]:
     result = runner.invoke(app, ["eval", "run", "--runs-dir", str(runs), *extra], env=env)
     path = Path(result.stdout.strip()) if result.stdout.strip() else None
