@@ -12,8 +12,14 @@ import math
 import re
 from typing import Any
 
+from instructor import OpenAISchema
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
-from pydantic.json_schema import SkipJsonSchema
+from pydantic.json_schema import (
+    DEFAULT_REF_TEMPLATE,
+    GenerateJsonSchema,
+    JsonSchemaMode,
+    SkipJsonSchema,
+)
 
 from summarizer.grounding import locate_quote
 from summarizer.schema import ClaimKind, Entity, RejectedClaim
@@ -84,7 +90,32 @@ def count_sentences(text: str) -> int:
     return len(_SENTENCE_END.split(stripped)) if stripped else 0
 
 
-class SummaryDraft(BaseModel):
+class _Response(OpenAISchema):
+    """A response model, ready for instructor as it is (so it is not wrapped anew in a
+    subclass on every call), whose JSON schema, sent with every call, is built once."""
+
+    @classmethod
+    def model_json_schema(
+        cls,
+        by_alias: bool = True,
+        ref_template: str = DEFAULT_REF_TEMPLATE,
+        schema_generator: type[GenerateJsonSchema] = GenerateJsonSchema,
+        mode: JsonSchemaMode = "validation",
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The model's JSON schema; with the default arguments, a copy of a cached one."""
+        if (by_alias, ref_template, schema_generator, mode, kwargs) != _DEFAULT_SCHEMA_ARGS:
+            return super().model_json_schema(by_alias, ref_template, schema_generator, mode, **kwargs)
+        if cls not in _SCHEMAS:
+            _SCHEMAS[cls] = super().model_json_schema()
+        return dict(_SCHEMAS[cls])
+
+
+_DEFAULT_SCHEMA_ARGS = (True, DEFAULT_REF_TEMPLATE, GenerateJsonSchema, "validation", {})
+_SCHEMAS: dict[type[BaseModel], dict[str, Any]] = {}
+
+
+class SummaryDraft(_Response):
     """The summary call's answer, built from the English translation.
 
     The summary comes as a list of 2-4 sentences: a grammar-constrained server (llama.cpp's
@@ -158,7 +189,7 @@ class ClaimPick(BaseModel):
         return self
 
 
-class ClaimPicks(BaseModel):
+class ClaimPicks(_Response):
     """The claims call's answer (and, when salvaged after the re-asks, what was rejected)."""
 
     claims: list[ClaimPick] = Field(max_length=MAX_CLAIMS + 2)
