@@ -148,7 +148,7 @@ def _apply_template(text: str, context: dict[str, Any]) -> str:
 
 def _cache_compiled_templates() -> None:
     """Route instructor's message templating through `_apply_template` (idempotent)."""
-    instructor_templating.apply_template = _apply_template
+    instructor_templating.apply_template = _apply_template  # type: ignore[attr-defined]
 
 
 class GarbledResponseError(Exception):
@@ -342,12 +342,10 @@ class LLMClient:
             if (value := kwargs.get(arg)) is not None:
                 options[option] = value
         body = {k: v for k, v in kwargs.items() if k not in _REQUEST_OPTIONS}
-        return await self._client.post(
-            "/chat/completions",
-            body=body,
-            cast_to=ChatCompletion,
-            options=options,  # type: ignore[arg-type]
+        response = await self._client.post(  # type: ignore[call-overload]
+            "/chat/completions", body=body, cast_to=ChatCompletion, options=options, stream=False
         )
+        return cast(ChatCompletion, response)
 
     @staticmethod
     def _record(stats: CallStats, response: Any) -> None:

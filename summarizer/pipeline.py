@@ -24,7 +24,7 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 from summarizer import __version__
-from summarizer.article import Article, from_text
+from summarizer.article import PREPROCESSING_VERSION, Article, from_text
 from summarizer.attribution import find_cues
 from summarizer.backend import Backend
 from summarizer.boilerplate import load_rules
@@ -53,7 +53,7 @@ from summarizer.schema import (
     schema_hash,
 )
 from summarizer.settings import Settings
-from summarizer.sources import Source, iter_sources, load_path, load_source
+from summarizer.sources import Source, fingerprint, iter_sources, load_path, load_source
 from summarizer.tasks import (
     TRANSLATION_PIECE_CHARS,
     ClaimPick,
@@ -290,15 +290,24 @@ class Summarizer:
         async def guarded(src: Source, after: asyncio.Event | None, loaded: asyncio.Event) -> Item:
             """Load, check for a duplicate (in input order), summarize; errors become items."""
             nonlocal spent
-            if budget is not None and spent >= budget:
-                error = BudgetExhaustedError(
-                    f"{src.origin}: not started, the run's token budget of {budget:,} is "
-                    "spent; rerun to resume (finished work is cached)",
-                    budget=budget,
-                )
-                return ItemError(id=src.id, path=src.origin, error=error)
             rec: _Recorder | None = None
             try:
+                started = time.perf_counter()
+                memo = self._memo_key(src)  # a finished article: no loading, no lookups
+                if memo is not None and (done := self._recall(memo)) is not None:
+                    result, digest = done
+                    if after is not None:  # duplicates are judged in input order
+                        await after.wait()
+                    if digest in seen:
+                        return Duplicate(id=src.id, path=src.origin, of=seen[digest])
+                    seen[digest] = src.id
+                    return _as_rerun(result, id=src.id, path=src.origin, started=started)
+                if budget is not None and spent >= budget:
+                    raise BudgetExhaustedError(
+                        f"{src.origin}: not started, the run's token budget of {budget:,} is "
+                        "spent; rerun to resume (finished work is cached)",
+                        budget=budget,
+                    )
                 article = await asyncio.to_thread(
                     load_source, src, max_chars=self.settings.max_chars, rules=self._rules
                 )
@@ -310,7 +319,11 @@ class Summarizer:
                 seen[digest] = src.id
                 loaded.set()
                 rec = _Recorder(preprocessing=article.preprocessing)
-                return await self._summarize(article, rec)
+                result = await self._summarize(article, rec)
+                if (key := self._memo_key_for(article, src)) is not None:
+                    entry = {"result": result.model_dump(mode="json"), "text_sha256": digest}
+                    self._cache.set(key, {"task": "article", **entry})
+                return result
             except Exception as exc:  # one item's failure, however unexpected, is its own
                 failure = (
                     exc
@@ -569,6 +582,54 @@ class Summarizer:
             claims.append(claim)
         return claims, rejected
 
+    # -- whole-article memo: a rerun of a finished article skips loading and every lookup ---
+
+    @functools.cached_property
+    def _run_fingerprint(self) -> str:
+        """Everything besides the input that shapes an article's result."""
+        sampling = request_params(self.settings, max_tokens=0, extra_body=self._backend.extra_body)
+        return cache_key(
+            {
+                "version": __version__,
+                "model": self.settings.model,
+                "endpoint": self._backend.endpoint_id,
+                "mode": self._backend.mode.value,
+                "prompts": self.prompt_versions,
+                "schema": schema_hash(),
+                "sampling": sampling,
+                "preprocessing": f"{PREPROCESSING_VERSION}+rules.{self._rules.fingerprint}",
+                "chunk_chars": self._backend.chunk_chars,
+                "merge_chars": self._backend.merge_chars,
+                "max_chars": self.settings.max_chars,
+            }
+        )
+
+    def _memo_key(self, src: Source) -> str | None:
+        """The key to look a source's finished result up under; None when there is none to
+        use (no cache, --refresh, standard input, unreadable input)."""
+        if not self._cache.enabled or self.settings.refresh:
+            return None
+        raw = fingerprint(src)
+        return None if raw is None else cache_key({"article": raw, "run": self._run_fingerprint})
+
+    def _memo_key_for(self, article: Article, src: Source) -> str | None:
+        """The key to store a result under: that of the input as it was loaded."""
+        if not self._cache.enabled or (src.record is None and src.path is None):
+            return None
+        kind = "record" if src.record is not None else Path(src.origin).suffix.lower()
+        raw = f"{kind}:{article.sha256}"
+        return cache_key({"article": raw, "run": self._run_fingerprint})
+
+    def _recall(self, key: str) -> tuple[ArticleResult, str] | None:
+        """A memoized result and its cleaned text's SHA-256, or None (a bad entry is a miss)."""
+        entry = self._cache.get(key)
+        if entry is None:
+            return None
+        try:
+            return ArticleResult.model_validate(entry["result"]), str(entry["text_sha256"])
+        except (ValidationError, KeyError, TypeError):
+            return None
+
     # -- the one place LLM calls happen ------------------------------------------------------
 
     def _key(
@@ -682,6 +743,22 @@ class Summarizer:
         self._cache.set(
             key, {"task": "claims", "value": picks.model_dump(mode="json"), "usage": {}}
         )
+
+
+def _as_rerun(result: ArticleResult, *, id: str, path: str, started: float) -> ArticleResult:
+    """A memoized result as this run's: its id and path, and the provenance a rerun served
+    call by call from the cache would show (every call a hit, its tokens saved, none spent)."""
+    p = result.provenance
+    provenance = p.model_copy(
+        update={
+            "cache": dict.fromkeys(p.cache, "hit"),
+            "attempts": Attempts(calls=p.attempts.calls, truncated=p.attempts.truncated),
+            "usage": Usage(),
+            "saved_usage": p.usage + p.saved_usage,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+    )
+    return result.model_copy(update={"id": id, "source_path": path, "provenance": provenance})
 
 
 @functools.cache

@@ -8,6 +8,7 @@ standard input. A source that cannot be read becomes one per-item error, never a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -20,7 +21,14 @@ from summarizer.article import Article, decode, from_text, read_bytes
 from summarizer.boilerplate import Rules
 from summarizer.errors import InputError
 
-__all__ = ["ARTICLE_SUFFIXES", "Source", "iter_sources", "load_path", "load_source"]
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "Source",
+    "fingerprint",
+    "iter_sources",
+    "load_path",
+    "load_source",
+]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
@@ -142,13 +150,12 @@ def load_source(source: Source, *, max_chars: int, rules: Rules) -> Article:
     if source.error is not None:
         raise source.error
     if source.record is not None:
-        record = source.record
-        title = record.get("title") if isinstance(record.get("title"), str) else None
-        text = record["text"]
-        if title and not text.lstrip().startswith(title):
-            text = f"{title}\n\n{text}"
         return from_text(
-            text, id=source.id, source_path=source.origin, max_chars=max_chars, rules=rules
+            _record_text(source.record),
+            id=source.id,
+            source_path=source.origin,
+            max_chars=max_chars,
+            rules=rules,
         )
     if source.path is None:  # standard input
         data = sys.stdin.buffer.read()
@@ -170,6 +177,34 @@ def load_source(source: Source, *, max_chars: int, rules: Rules) -> Article:
     return from_text(
         text, id=source.id, source_path=str(path), raw=data, max_chars=max_chars, rules=rules
     )
+
+
+def _record_text(record: dict[str, Any]) -> str:
+    """A record's article text: its title (when the text does not open with it), then text."""
+    title = record.get("title") if isinstance(record.get("title"), str) else None
+    text: str = record["text"]
+    if title and not text.lstrip().startswith(title):
+        text = f"{title}\n\n{text}"
+    return text
+
+
+def fingerprint(source: Source) -> str | None:
+    """How the source is read plus the SHA-256 of its raw input (equal to `Article.sha256`),
+    without parsing it; None for standard input, a bad record, or an unreadable file."""
+    if source.error is not None:
+        return None
+    if source.record is not None:
+        data = _record_text(source.record).encode("utf-8")
+        kind = "record"
+    elif source.path is not None:
+        try:
+            data = source.path.read_bytes()
+        except OSError:
+            return None
+        kind = source.path.suffix.lower()
+    else:
+        return None
+    return f"{kind}:{hashlib.sha256(data).hexdigest()}"
 
 
 def load_path(path: Path, *, max_chars: int, rules: Rules) -> Article:

@@ -14,12 +14,7 @@ from typing import Any
 
 from instructor import OpenAISchema
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
-from pydantic.json_schema import (
-    DEFAULT_REF_TEMPLATE,
-    GenerateJsonSchema,
-    JsonSchemaMode,
-    SkipJsonSchema,
-)
+from pydantic.json_schema import SkipJsonSchema
 
 from summarizer.grounding import locate_quote
 from summarizer.schema import ClaimKind, Entity, RejectedClaim
@@ -95,23 +90,15 @@ class _Response(OpenAISchema):
     subclass on every call), whose JSON schema, sent with every call, is built once."""
 
     @classmethod
-    def model_json_schema(
-        cls,
-        by_alias: bool = True,
-        ref_template: str = DEFAULT_REF_TEMPLATE,
-        schema_generator: type[GenerateJsonSchema] = GenerateJsonSchema,
-        mode: JsonSchemaMode = "validation",
-        **kwargs: Any,
-    ) -> dict[str, Any]:
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The model's JSON schema; with the default arguments, a copy of a cached one."""
-        if (by_alias, ref_template, schema_generator, mode, kwargs) != _DEFAULT_SCHEMA_ARGS:
-            return super().model_json_schema(by_alias, ref_template, schema_generator, mode, **kwargs)
+        if args or kwargs:
+            return super().model_json_schema(*args, **kwargs)
         if cls not in _SCHEMAS:
             _SCHEMAS[cls] = super().model_json_schema()
         return dict(_SCHEMAS[cls])
 
 
-_DEFAULT_SCHEMA_ARGS = (True, DEFAULT_REF_TEMPLATE, GenerateJsonSchema, "validation", {})
 _SCHEMAS: dict[type[BaseModel], dict[str, Any]] = {}
 
 

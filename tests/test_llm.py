@@ -1,0 +1,90 @@
+"""LLMClient on the wire: the body it sends is what openai's create() would send."""
+
+from __future__ import annotations
+
+import asyncio
+from textwrap import dedent
+from typing import Any
+
+import openai
+import pytest
+from jinja2.sandbox import SandboxedEnvironment
+
+from summarizer import Settings
+from summarizer.llm import LLMClient, request_params
+from summarizer.prompts import TASKS, load_prompt
+from summarizer.tasks import ClaimPicks, SummaryDraft
+from summarizer.testing import FakeLLMServer, article_responder
+
+CONTEXT: dict[str, Any] = {
+    "sentences": [
+        {"number": 1, "text": "Er sagte: {{ 7*7 }} sei {% raw %} gut.", "start": 0, "end": 38},
+        {"number": 2, "text": "Die Polizei bestätigte das am Montag.", "start": 39, "end": 75},
+    ],
+    "paragraph": "Er sagte: {{ 7*7 }} sei {% raw %} gut.",
+    "translation": "He said: {{ 7*7 }} was good.",
+    "max_claims": 3,
+    "hints": [{"number": 2, "cue": "bestätigte"}],
+    "language": "de",
+    "parts": [{"title": "T", "summary": "It said {{ 7*7 }}.", "points": ["p"]}],
+}
+
+
+def rendered(messages: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The messages as instructor documents templating: Jinja in a sandbox, then dedent."""
+    return [
+        {**m, "content": dedent(SandboxedEnvironment().from_string(m["content"]).render(CONTEXT))}
+        for m in messages
+    ]
+
+
+def client_for(server: FakeLLMServer) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(base_url=server.base_url, api_key="sk-test", max_retries=0)
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_request_body_equals_create_with_rendered_messages(task: str) -> None:
+    template = load_prompt(task)
+    schema = {"summary": SummaryDraft, "merge": SummaryDraft, "claims": ClaimPicks}.get(task)
+    settings = Settings(model="fake-model", base_url="http://127.0.0.1:9/v1", mode="json_schema")
+
+    async def both(server: FakeLLMServer) -> None:
+        llm = LLMClient(settings, client=client_for(server), extra_body={"cache_prompt": True})
+        for _ in range(2):  # the second call renders from the compiled-template cache
+            if schema is None:
+                await llm.text(
+                    task=task,
+                    messages=template.as_messages(),
+                    context=CONTEXT,
+                    max_tokens=99,
+                    stop=["\n\n"],
+                )
+            else:
+                await llm.structured(
+                    task=task,
+                    messages=template.as_messages(),
+                    context=CONTEXT,
+                    response_model=schema,
+                    max_tokens=99,
+                )
+        ours = server.chat_requests[-1].body
+        direct = client_for(server)
+        extra = request_params(
+            settings,
+            max_tokens=99,
+            extra_body={"cache_prompt": True},
+            stop=["\n\n"] if schema is None else None,
+        )
+        if schema is not None:
+            extra["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": schema.__name__, "schema": schema.model_json_schema()},
+            }
+        await direct.chat.completions.create(messages=rendered(template.as_messages()), **extra)
+        assert ours == server.chat_requests[-1].body
+        assert "{{ 7*7 }}" in str(ours) and "49" not in str(ours)
+        await llm.aclose()
+        await direct.close()
+
+    with FakeLLMServer(responder=article_responder) as server:
+        asyncio.run(both(server))
