@@ -1,9 +1,11 @@
 """Prompt templates: versioned TOML data files in prompts/, validated on load and fingerprinted.
 
-A task file (translate, summary, claims) `extends` the shared `base` file, whose system
-message and article block come first in every call: calls about one article then share a
-prefix that llama.cpp's prompt cache reads once. Templates are Jinja; article text is never
-formatted into them here: instructor renders them with `context=` at call time.
+A task file `extends` a shared file (which may extend another): the shared messages come
+first. Every call about an article starts with `base` (system message, numbered article), and
+the summary and claims calls go on with `english` (the article's translation): calls then
+share the longest possible prefix, which llama.cpp's prompt cache reads once. Templates are
+Jinja; article text is never formatted into them here: instructor renders them with
+`context=` at call time.
 """
 
 from __future__ import annotations
@@ -106,17 +108,16 @@ def load_prompt(name: str, directory: Path | None = None) -> PromptTemplate:
     """Load, compose and validate the template for task `name`."""
     directory = directory or bundled_prompts_dir()
     path = directory / f"{name}.toml"
-    task = _read(path)
-    messages = list(task.messages)
-    variables = set(task.variables)
-    versions = [f"{task.name}@{task.version}"]
-    if task.extends:
-        base = _read(directory / f"{task.extends}.toml")
-        if base.extends:
-            raise PromptError(f"{path}: base {base.name!r} may not extend another", path=path)
-        messages = list(base.messages) + messages
-        variables |= set(base.variables)
-        versions.insert(0, f"{base.name}@{base.version}")
+    chain = [_read(path)]  # the task, then what it extends, and so on
+    while (parent := chain[-1].extends) is not None:
+        if parent in {f.name for f in chain}:
+            raise PromptError(f"{path}: {parent!r} extends itself", path=path)
+        chain.append(_read(directory / f"{parent}.toml"))
+    chain.reverse()  # the shared prefix first
+    task = chain[-1]
+    messages = [m for f in chain for m in f.messages]
+    variables = {v for f in chain for v in f.variables}
+    versions = [f"{f.name}@{f.version}" for f in chain]
     _check_variables(path, messages, variables)
     fingerprint = hashlib.sha256(
         canonical_json([m.model_dump() for m in messages]).encode("utf-8")

@@ -782,8 +782,11 @@ def article_responder(request: RecordedRequest) -> FakeReply:
     contents = [str(m.get("content", "")) for m in request.messages]
     at = next((i for i, c in enumerate(contents) if c.lstrip().startswith("<article>")), None)
     article_text = "" if at is None else contents[at].split("</article>", 1)[0]
-    # The task is the message after the article (re-asks append more after it).
-    task_text = contents[at + 1] if at is not None and at + 1 < len(contents) else contents[-1]
+    # The task is the first message after the article and its translation (re-asks append
+    # more after it).
+    after = [] if at is None else contents[at + 1 :]
+    after = [c for c in after if not c.lstrip().startswith("Here is the article")]
+    task_text = after[0] if after else contents[-1]
     if "<paragraph>" in task_text:
         paragraph = task_text.split("<paragraph>", 1)[1].split("</paragraph>", 1)[0].strip()
         return FakeReply(content=f"EN: {paragraph}")

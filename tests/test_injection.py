@@ -79,9 +79,10 @@ def task_responder(request: RecordedRequest) -> FakeReply:
     """`article_responder`, but blind to the <translation> data block: it picks the task by
     looking for '"claims"' in the task message, which article 02's fake JSON would trigger."""
     messages = [dict(m) for m in request.messages]
-    messages[-1]["content"] = re.sub(
-        r"<translation>.*?</translation>", "<translation/>", messages[-1]["content"], flags=re.S
-    )
+    for message in messages:
+        message["content"] = re.sub(
+            r"<translation>.*?</translation>", "<translation/>", message["content"], flags=re.S
+        )
     body = {**request.body, "messages": messages}
     return article_responder(dataclasses.replace(request, body=body))
 
@@ -131,16 +132,17 @@ def test_injected_text_reaches_the_model_only_as_delimited_data(run: Run, name: 
     assert markers
     markers += INJECTIONS[name]
     for request in requests:
-        system, shared, task = request.messages
-        assert (system["role"], shared["role"], task["role"]) == ("system", "user", "user")
+        system, shared, *tasks = request.messages  # the task, after the translation if any
+        assert [m["role"] for m in request.messages] == ["system"] + ["user"] * (1 + len(tasks))
         assert system["content"] == SYSTEM
         assert shared["content"] == block
         assert shared["content"].count("<article>") == shared["content"].count("</article>") == 1
-        rest = outside_data_blocks(task["content"])
-        for marker in markers:
-            assert marker not in rest, (marker, rest)
-        for tag in ("<article>", "</article>"):
-            assert tag not in task["content"]
+        for task in tasks:
+            rest = outside_data_blocks(task["content"])
+            for marker in markers:
+                assert marker not in rest, (marker, rest)
+            for tag in ("<article>", "</article>"):
+                assert tag not in task["content"]
     # Each translate call carries exactly one source paragraph in its data block.
     translated = [
         r.messages[2]["content"].split("<paragraph>\n", 1)[1].split("\n</paragraph>", 1)[0]
