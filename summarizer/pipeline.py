@@ -488,15 +488,13 @@ class Summarizer:
         """One summary call per chunk (on its own translation); several chunks are merged."""
         drafts: list[SummaryDraft] = []
         for chunk, translation in zip(chunks, translations, strict=True):
-            draft = await self._call(
+            draft = await self._draft(
                 "summary" if len(chunks) == 1 else f"summary:{chunk.index}",
                 "summary",
                 {"sentences": [asdict(s) for s in chunk.sentences], "translation": translation},
-                SummaryDraft,
                 summary_budget(translation),
                 rec,
             )
-            assert isinstance(draft, SummaryDraft)
             drafts.append(draft)
         if len(drafts) == 1:
             return drafts[0]
@@ -514,12 +512,26 @@ class Summarizer:
                     for d in group
                 ]
                 name = "summary:merge" if len(groups) == 1 else f"summary:merge:{level}.{g}"
-                merged = await self._call(name, "merge", {"parts": parts}, SummaryDraft, 700, rec)
-                assert isinstance(merged, SummaryDraft)
-                merged_level.append(merged)
+                merged_level.append(await self._draft(name, "merge", {"parts": parts}, 700, rec))
             drafts = merged_level
             level += 1
         return drafts[0].model_copy(update={"entities": entities})
+
+    async def _draft(
+        self, name: str, task: str, context: dict[str, Any], max_tokens: int, rec: _Recorder
+    ) -> SummaryDraft:
+        """A summary or merge call; an answer still too long after the re-asks is clipped
+        (`SummaryDraft.salvage`) rather than losing the article."""
+        try:
+            draft = await self._call(name, task, context, SummaryDraft, max_tokens, rec)
+        except ValidationFailedError as exc:
+            salvaged = SummaryDraft.salvage(exc.last_output)
+            if salvaged is None:
+                raise
+            self._store_salvage(task, context, max_tokens, salvaged, rec, exc)
+            return salvaged
+        assert isinstance(draft, SummaryDraft)
+        return draft
 
     async def _claims(
         self, article: Article, chunk: Chunk, translation: str, rec: _Recorder, *, multi: bool
@@ -545,7 +557,7 @@ class Summarizer:
             assert isinstance(picks, ClaimPicks)
         except ValidationFailedError as exc:
             picks = _salvage_claims(exc, context)
-            self._store_salvage(context, claims_budget(max_claims), picks, rec)
+            self._store_salvage("claims", context, claims_budget(max_claims), picks, rec, exc)
         chosen, rejected = picks.claims, list(picks.rejected)
         # Small models copy the source sentence instead of writing English, or describe a
         # neighbouring sentence (an injected one, say): then the claim's English is the
@@ -736,12 +748,21 @@ class Summarizer:
         return result
 
     def _store_salvage(
-        self, context: dict[str, Any], max_tokens: int, picks: ClaimPicks, rec: _Recorder
+        self,
+        task: str,
+        context: dict[str, Any],
+        max_tokens: int,
+        value: BaseModel,
+        rec: _Recorder,
+        exc: ValidationFailedError,
     ) -> None:
-        """Cache a claims answer that was kept in part (with its rejections): no call on rerun."""
-        key = self._key("claims", context, ClaimPicks, max_tokens, rec.preprocessing)
+        """Cache an answer kept in part after the re-asks, with the tokens its attempts cost:
+        a rerun makes no call and reports them as saved."""
+        key = self._key(task, context, type(value), max_tokens, rec.preprocessing)
+        usage = Usage(prompt_tokens=exc.prompt_tokens, completion_tokens=exc.completion_tokens)
         self._cache.set(
-            key, {"task": "claims", "value": picks.model_dump(mode="json"), "usage": {}}
+            key,
+            {"task": task, "value": value.model_dump(mode="json"), "usage": usage.model_dump()},
         )
 
 

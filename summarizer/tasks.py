@@ -8,12 +8,20 @@ instructor re-ask on an unknown sentence or a quote that is not in the source.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
 
 from instructor import OpenAISchema
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
 from summarizer.grounding import locate_quote
@@ -127,6 +135,29 @@ class SummaryDraft(_Response):
         if (n := count_sentences(self.summary_en)) > 4:
             raise ValueError(f"the summary must have 2 to 4 sentences in all, it has {n}")
         return self
+
+    @classmethod
+    def salvage(cls, raw: str | None) -> SummaryDraft | None:
+        """Keep an answer that failed only on length: at most 4 summary sentences (the first
+        of each item, then the rest in order), 8 points and 30 entities; None if it still
+        does not validate."""
+        try:
+            data = json.loads(raw or "")
+            items = [str(item) for item in data["summary_sentences"]]
+        except (ValueError, TypeError, KeyError):
+            return None
+        pieces = [_SENTENCE_END.split(" ".join(item.split())) for item in items]
+        firsts = [p[0] for p in pieces if p and p[0]]
+        rest = [s for p in pieces for s in p[1:] if s]
+        data["summary_sentences"] = (firsts + rest)[:4]
+        if isinstance(data.get("key_points_en"), list):
+            data["key_points_en"] = data["key_points_en"][:8]
+        if isinstance(data.get("entities"), list):
+            data["entities"] = data["entities"][:30]
+        try:
+            return cls.model_validate(data)
+        except ValidationError:
+            return None
 
     @property
     def summary_en(self) -> str:

@@ -197,6 +197,43 @@ def test_claims_that_never_ground_are_rejected_not_emitted(
     assert again.rejected_claims == result.rejected_claims
 
 
+def test_a_summary_too_long_after_the_reasks_is_clipped_not_lost(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    long = {
+        **SUMMARY,
+        "summary_sentences": [
+            "Kim met Belousov. They talked for hours. Nothing was signed.",
+            "KCNA reported the meeting. It gave no details.",
+            "The talks covered the war. Russia sent a delegation.",
+        ],
+    }
+    bad = FakeReply.json(long)
+    strict_fake.enqueue(*translations(N), bad, bad, bad, FakeReply.json({"claims": [claim(2)]}))
+    result = make_summarizer(strict_fake, max_reasks=2).summarize_file(SEED)
+    assert len(strict_fake.chat_requests) == N + 3 + 1
+    # The first sentence of each item, then the next in order, four in all.
+    assert result.summary_en == (
+        "Kim met Belousov. KCNA reported the meeting. The talks covered the war. "
+        "They talked for hours."
+    )
+    assert result.provenance.attempts.reasks == 2
+    # Kept in the cache with what its attempts cost: a rerun sends nothing and reports it.
+    again = make_summarizer(strict_fake).summarize_file(SEED)
+    assert len(strict_fake.chat_requests) == N + 4
+    assert again.summary_en == result.summary_en
+    assert again.provenance.saved_usage == result.provenance.usage
+
+
+def test_a_summary_that_cannot_be_clipped_fails_the_article(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    bad = FakeReply.json({**SUMMARY, "summary_sentences": ["Only one sentence here."]})
+    strict_fake.enqueue(*translations(N), bad, bad)
+    (item,) = make_summarizer(strict_fake, max_reasks=1).summarize_paths([SEED])
+    assert isinstance(item, ItemError) and item.kind == "ValidationFailedError"
+
+
 @pytest.mark.parametrize("max_reasks", [0, 1, 3])
 def test_instructor_attempt_count_is_pinned(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer], max_reasks: int
