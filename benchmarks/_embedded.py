@@ -11,8 +11,9 @@ from typing import Any
 
 import openai
 
-from summarizer import Item, Settings, Summarizer
+from summarizer import Settings, Summarizer
 from summarizer.embedded import EmbeddedServer, get_model
+from summarizer.pipeline import Item
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
@@ -25,6 +26,7 @@ class Exchange:
     prompt_tokens: int
     completion_tokens: int
     evaluated: int  # prompt tokens the model actually read (not served from its prompt cache)
+    finish_reason: str | None = None
 
 
 def exchange(body: dict[str, Any], answer: dict[str, Any]) -> Exchange:
@@ -37,7 +39,14 @@ def exchange(body: dict[str, Any], answer: dict[str, Any]) -> Exchange:
     else:
         cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0
         evaluated = prompt - int(cached)
-    return Exchange(body, prompt, int(usage.get("completion_tokens") or 0), evaluated)
+    choices = answer.get("choices") or [{}]
+    return Exchange(
+        body,
+        prompt,
+        int(usage.get("completion_tokens") or 0),
+        evaluated,
+        choices[0].get("finish_reason"),
+    )
 
 
 class Embedded:

@@ -41,6 +41,7 @@ from summarizer.prompts import TASKS, load_prompt
 EMPTY: dict[str, Any] = {
     "sentences": [],
     "paragraph": "",
+    "numbers": [],
     "translation": "",
     "hints": [],
     "max_claims": 5,
@@ -89,6 +90,7 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, help="keep the results (default: a temp dir)")
     args = parser.parse_args()
     rows = []
+    cut_off = requests = 0
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(model=args.model, cache_dir=args.cache_dir or Path(tmp) / "cache")
         with Embedded(settings) as server:
@@ -103,6 +105,8 @@ def main() -> None:
                 evaluated = sum(r.evaluated for r in sent)
                 prompt = sum(r.prompt_tokens for r in sent)
                 rows.append((path.stem, len(sent), prompt, evaluated, ideal, seconds))
+                cut_off += sum(r.finish_reason == "length" for r in sent)
+                requests += len(sent)
     print(f"model={args.model} shared instructions={shared} tokens; per call: {per_task}")
     print(f"{'article':<22} calls  prompt  evaluated  ideal  ratio  seconds")
     for stem, calls, prompt, evaluated, ideal, seconds in rows:
@@ -119,6 +123,7 @@ def main() -> None:
         f"({100 * (1 - total_eval / total_prompt):.0f}% served from the prompt cache), "
         f"ideal {total_ideal}"
     )
+    print(f"requests cut off at max_tokens: {cut_off} of {requests}")
     print(f"ratio vs ideal: {ratio:.3f} (goal <= 1.5)")
     print(f"prefix ratio={ratio:.3f}")
 

@@ -22,6 +22,7 @@ class Piece:
     start: int
     end: int
     whole: bool
+    numbers: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,13 @@ class Chunk:
             else:
                 runs.append([s])
         return [
-            Piece(run[0].paragraph, run[0].start, run[-1].end, len(run) == counts[run[0].paragraph])
+            Piece(
+                run[0].paragraph,
+                run[0].start,
+                run[-1].end,
+                len(run) == counts[run[0].paragraph],
+                tuple(s.number for s in run),
+            )
             for run in runs
         ]
 

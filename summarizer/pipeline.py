@@ -15,7 +15,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -444,34 +444,41 @@ class Summarizer:
             for piece in chunk.pieces(article, TRANSLATION_PIECE_CHARS):
                 part = len(pieces.get(piece.paragraph, []))
                 name = f"translate:{piece.paragraph}" + ("" if piece.whole else f".p{part}")
-                text = article.text[piece.start : piece.end]
-                translated = await self._translate(sentences, text, name, rec)
+                translated = await self._translate(sentences, piece.numbers, name, rec)
                 pieces.setdefault(piece.paragraph, []).append(translated)
                 chunk_text.setdefault(chunk.index, []).append((piece.paragraph, translated))
         return [" ".join(pieces[i]) for i in range(len(article.paragraphs))]
 
     async def _translate(
-        self, sentences: list[dict[str, Any]], paragraph: str, name: str, rec: _Recorder
+        self,
+        sentences: list[dict[str, Any]],
+        numbers: Sequence[int],
+        name: str,
+        rec: _Recorder,
     ) -> str:
-        """Translate one paragraph; a cut-off answer is retried as two halves."""
+        """Translate consecutive sentences of the article, named by number: the text is in the
+        shared prefix, so it is not sent (or read by the model) a second time. A cut-off
+        answer is retried as two halves."""
+        by_number = {s["number"]: s["text"] for s in sentences}
+        source = " ".join(by_number[n] for n in numbers)
         try:
             text = await self._call(
                 name,
                 "translate",
-                {"sentences": sentences, "paragraph": paragraph},
+                {"sentences": sentences, "numbers": list(numbers)},
                 None,
-                translation_budget(paragraph),
+                translation_budget(source),
                 rec,
                 stop=["\n\n"],  # one paragraph in, one out: a blank line means it ran on
             )
         except OutputTruncatedError:
             rec.attempts = rec.attempts + Attempts(truncated=1)
-            halves = _split_in_two(paragraph)
-            if halves is None:
+            if len(numbers) < 2:
                 raise
+            middle = len(numbers) // 2
             parts = [
                 await self._translate(sentences, half, f"{name}.{i}", rec)
-                for i, half in enumerate(halves)
+                for i, half in enumerate((numbers[:middle], numbers[middle:]))
             ]
             return " ".join(parts)
         assert isinstance(text, str)
@@ -549,15 +556,24 @@ class Summarizer:
             "language": article.language,
             "translation": translation,
         }
-        name = f"claims:{chunk.index}" if multi else "claims"
-        try:
-            picks = await self._call(
-                name, "claims", context, ClaimPicks, claims_budget(max_claims), rec
-            )
-            assert isinstance(picks, ClaimPicks)
-        except ValidationFailedError as exc:
-            picks = _salvage_claims(exc, context)
-            self._store_salvage("claims", context, claims_budget(max_claims), picks, rec, exc)
+        base_name = name = f"claims:{chunk.index}" if multi else "claims"
+        picks: ClaimPicks | None = None
+        while picks is None:
+            budget = claims_budget(max_claims)
+            try:
+                answer = await self._call(name, "claims", context, ClaimPicks, budget, rec)
+                assert isinstance(answer, ClaimPicks)
+                picks = answer
+            except ValidationFailedError as exc:
+                picks = _salvage_claims(exc, context)
+                self._store_salvage("claims", context, budget, picks, rec, exc)
+            except OutputTruncatedError:  # never used cut off: ask for half as many claims
+                rec.attempts = rec.attempts + Attempts(truncated=1)
+                if max_claims == 1:
+                    raise
+                max_claims //= 2
+                context = {**context, "max_claims": max_claims}
+                name = f"{base_name}.n{max_claims}"
         chosen, rejected = picks.claims, list(picks.rejected)
         # Small models copy the source sentence instead of writing English, or describe a
         # neighbouring sentence (an injected one, say): then the claim's English is the
@@ -567,7 +583,7 @@ class Summarizer:
             copied = source not in ("en", "und") and detect_language(pick.text_en) == source
             if copied or not _shares_anchor(pick.text_en, pick.quote or ""):
                 english = await self._translate(
-                    sentences, pick.quote or "", f"{name}.en:{pick.sentence}", rec
+                    sentences, [pick.sentence], f"{name}.en:{pick.sentence}", rec
                 )
                 chosen[i] = pick.model_copy(update={"text_en": english})
         claims: list[Claim] = []
@@ -828,18 +844,6 @@ def _group_drafts(drafts: list[SummaryDraft], max_chars: int) -> list[list[Summa
         groups[-1].append(draft)
         size += chars
     return groups
-
-
-def _split_in_two(paragraph: str) -> tuple[str, str] | None:
-    """Split a paragraph at the sentence boundary nearest its middle (None if one sentence)."""
-    from summarizer.article import split_sentences
-
-    spans = split_sentences(paragraph, "en")
-    if len(spans) < 2:
-        return None
-    middle = len(paragraph) / 2
-    cut = min((s for s, _ in spans[1:]), key=lambda s: abs(s - middle))
-    return paragraph[:cut].strip(), paragraph[cut:].strip()
 
 
 def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> ClaimPicks:

@@ -83,8 +83,8 @@ def max_claims_for(sentence_count: int) -> int:
 
 
 def claims_budget(max_claims: int) -> int:
-    """max_tokens for the claims call: about 75 tokens per claim."""
-    return 40 + 75 * max_claims
+    """max_tokens for the claims call: about 90 tokens per claim."""
+    return 40 + 90 * max_claims
 
 
 def count_sentences(text: str) -> int:

@@ -19,7 +19,7 @@ from summarizer import (
     TransportError,
 )
 from summarizer.article import PARAGRAPH_SEPARATOR, load
-from summarizer.testing import FakeLLMServer, FakeReply
+from summarizer.testing import FakeLLMServer, FakeReply, named_sentences
 from tests.conftest import SEED_FILES
 
 SEED = SEED_FILES[1]  # 001: no title; boilerplate lines are stripped before the model
@@ -225,6 +225,29 @@ def test_a_summary_too_long_after_the_reasks_is_clipped_not_lost(
     assert again.provenance.saved_usage == result.provenance.usage
 
 
+def test_claims_cut_off_are_asked_again_for_fewer_not_used(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    cut = FakeReply(content='{"claims": [{"sentence": 2, "speaker": "Kim', finish_reason="length")
+    strict_fake.enqueue(
+        *translations(N), FakeReply.json(SUMMARY), cut, FakeReply.json({"claims": [claim(2)]})
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    first, second = (r.body for r in strict_fake.chat_requests[-2:])
+    asked = [re.search(r"List the (\d+)", m["messages"][-1]["content"]) for m in (first, second)]
+    wanted = [int(m.group(1)) for m in asked if m]
+    assert wanted[1] == wanted[0] // 2
+    assert second["max_tokens"] < first["max_tokens"]
+    assert [c.quote for c in result.claims] == [load(SEED).sentences[1].text]
+    assert result.provenance.attempts.truncated == 1
+    assert list(result.provenance.cache)[-2:] == ["claims", f"claims.n{wanted[1]}"]
+    # Both answers are cached (the cut-off as such): a rerun sends nothing.
+    sent = len(strict_fake.chat_requests)
+    again = make_summarizer(strict_fake).summarize_file(SEED)
+    assert len(strict_fake.chat_requests) == sent
+    assert again.claims == result.claims
+
+
 def test_a_summary_that_cannot_be_clipped_fails_the_article(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
@@ -316,9 +339,10 @@ def test_truncated_translation_is_split_not_used(
     assert first == "First half. Second half."
     assert "Kim met the" not in result.translation_en
     assert result.provenance.attempts.truncated == 1
-    halves = [r.messages[-1]["content"] for r in strict_fake.chat_requests[1:3]]
-    assert "Der nordkoreanische Machthaber" in halves[0]
-    assert "Moskau solle nun" in halves[1]
+    numbers = [s.number for s in load(SEED).sentences if s.paragraph == 0]
+    middle = len(numbers) // 2
+    halves = [named_sentences(r.messages[-1]["content"]) for r in strict_fake.chat_requests[:3]]
+    assert halves == [numbers, numbers[:middle], numbers[middle:]]
 
 
 def test_a_bad_file_does_not_stop_the_batch(
@@ -391,7 +415,7 @@ def test_a_claim_copied_in_the_source_language_gets_its_sentence_translated(
     result = make_summarizer(strict_fake).summarize_file(SEED)
     assert len(strict_fake.chat_requests) == N + 3  # no re-ask: one plain translation call
     last = strict_fake.chat_requests[-1].messages[-1]["content"]
-    assert "Moskau solle nun „auf die feindlichen Kräfte reagieren“." in last
+    assert named_sentences(last) == [3]  # "Moskau solle nun „auf die feindlichen Kräfte …“."
     assert [c.text_en for c in result.claims] == [
         "Moscow should now respond to the hostile forces.",
         "Kim said something, KCNA reported.",
