@@ -22,7 +22,6 @@ class Piece:
     start: int
     end: int
     whole: bool
-    numbers: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,13 +54,7 @@ class Chunk:
             else:
                 runs.append([s])
         return [
-            Piece(
-                run[0].paragraph,
-                run[0].start,
-                run[-1].end,
-                len(run) == counts[run[0].paragraph],
-                tuple(s.number for s in run),
-            )
+            Piece(run[0].paragraph, run[0].start, run[-1].end, len(run) == counts[run[0].paragraph])
             for run in runs
         ]
 

@@ -15,7 +15,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -444,41 +444,34 @@ class Summarizer:
             for piece in chunk.pieces(article, TRANSLATION_PIECE_CHARS):
                 part = len(pieces.get(piece.paragraph, []))
                 name = f"translate:{piece.paragraph}" + ("" if piece.whole else f".p{part}")
-                translated = await self._translate(sentences, piece.numbers, name, rec)
+                text = article.text[piece.start : piece.end]
+                translated = await self._translate(sentences, text, name, rec)
                 pieces.setdefault(piece.paragraph, []).append(translated)
                 chunk_text.setdefault(chunk.index, []).append((piece.paragraph, translated))
         return [" ".join(pieces[i]) for i in range(len(article.paragraphs))]
 
     async def _translate(
-        self,
-        sentences: list[dict[str, Any]],
-        numbers: Sequence[int],
-        name: str,
-        rec: _Recorder,
+        self, sentences: list[dict[str, Any]], paragraph: str, name: str, rec: _Recorder
     ) -> str:
-        """Translate consecutive sentences of the article, named by number: the text is in the
-        shared prefix, so it is not sent (or read by the model) a second time. A cut-off
-        answer is retried as two halves."""
-        by_number = {s["number"]: s["text"] for s in sentences}
-        source = " ".join(by_number[n] for n in numbers)
+        """Translate one paragraph; a cut-off answer is retried as two halves."""
         try:
             text = await self._call(
                 name,
                 "translate",
-                {"sentences": sentences, "numbers": list(numbers)},
+                {"sentences": sentences, "paragraph": paragraph},
                 None,
-                translation_budget(source),
+                translation_budget(paragraph),
                 rec,
                 stop=["\n\n"],  # one paragraph in, one out: a blank line means it ran on
             )
         except OutputTruncatedError:
             rec.attempts = rec.attempts + Attempts(truncated=1)
-            if len(numbers) < 2:
+            halves = _split_in_two(paragraph)
+            if halves is None:
                 raise
-            middle = len(numbers) // 2
             parts = [
                 await self._translate(sentences, half, f"{name}.{i}", rec)
-                for i, half in enumerate((numbers[:middle], numbers[middle:]))
+                for i, half in enumerate(halves)
             ]
             return " ".join(parts)
         assert isinstance(text, str)
@@ -583,7 +576,7 @@ class Summarizer:
             copied = source not in ("en", "und") and detect_language(pick.text_en) == source
             if copied or not _shares_anchor(pick.text_en, pick.quote or ""):
                 english = await self._translate(
-                    sentences, [pick.sentence], f"{name}.en:{pick.sentence}", rec
+                    sentences, pick.quote or "", f"{name}.en:{pick.sentence}", rec
                 )
                 chosen[i] = pick.model_copy(update={"text_en": english})
         claims: list[Claim] = []
@@ -844,6 +837,18 @@ def _group_drafts(drafts: list[SummaryDraft], max_chars: int) -> list[list[Summa
         groups[-1].append(draft)
         size += chars
     return groups
+
+
+def _split_in_two(paragraph: str) -> tuple[str, str] | None:
+    """Split a paragraph at the sentence boundary nearest its middle (None if one sentence)."""
+    from summarizer.article import split_sentences
+
+    spans = split_sentences(paragraph, "en")
+    if len(spans) < 2:
+        return None
+    middle = len(paragraph) / 2
+    cut = min((s for s, _ in spans[1:]), key=lambda s: abs(s - middle))
+    return paragraph[:cut].strip(), paragraph[cut:].strip()
 
 
 def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> ClaimPicks:

@@ -68,13 +68,13 @@ TRANSLATION_PIECE_CHARS = 1000
 def chunk_chars(context_tokens: int) -> int:
     """Source characters per chunk so that every call about a chunk fits `context_tokens`.
 
-    The summary call is the largest: the chunk (German, >= 2.5 chars/token) plus its English
-    translation (~1.1x as long, ~3.5 chars/token) is about 0.71 tokens per source character,
-    plus about 1,000 tokens of instructions and output budget; 0.95 leaves room for the
-    response schema where a mode puts it in the prompt. Translation pieces are capped
-    at TRANSLATION_PIECE_CHARS, so translate calls stay smaller.
+    The summary and claims calls are the largest: the chunk (German, >= 2.5 chars/token) plus
+    its English translation (~1.1x as long, ~3.5 chars/token) is about 0.71 tokens per source
+    character, plus up to about 1,250 tokens of instructions and output budget (940 for ten
+    claims); 0.95 leaves room for the response schema where a mode puts it in the prompt.
+    Translation pieces are capped at TRANSLATION_PIECE_CHARS, so translate calls stay smaller.
     """
-    return max(800, int((context_tokens - 1100) / 0.95))
+    return max(800, int((context_tokens - 1300) / 0.95))
 
 
 def max_claims_for(sentence_count: int) -> int:

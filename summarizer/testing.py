@@ -50,9 +50,7 @@ __all__ = [
     "FakeReply",
     "RecordedRequest",
     "Responder",
-    "article_responder",
     "main",
-    "named_sentences",
     "schema_responder",
 ]
 
@@ -774,24 +772,12 @@ def schema_responder(request: RecordedRequest) -> FakeReply:
     return FakeReply(content="This is a fake reply from FakeLLMServer.")
 
 
-_TRANSLATE = re.compile(r"Translate sentences? \[(\d+)\](?: to \[(\d+)\])?")
-
-
-def named_sentences(message: str) -> list[int]:
-    """The sentence numbers a translate task message names ([] for any other message)."""
-    if not (found := _TRANSLATE.match(message.strip())):
-        return []
-    first = int(found.group(1))
-    return list(range(first, int(found.group(2) or first) + 1))
-
-
 def article_responder(request: RecordedRequest) -> FakeReply:
     """Valid answers for summarizer's own three tasks, derived from the request alone.
 
-    translate → the named sentences of the article, prefixed with "EN:"; summary → a
-    fixed-shape summary naming the article's first sentence; claims → the first three numbered
-    sentences as claims. The reply is shaped for the request's mode (tool call, json_schema
-    content, or a ```json block).
+    translate → the paragraph prefixed with "EN:"; summary → a fixed-shape summary naming the
+    article's first sentence; claims → the first three numbered sentences as claims. The reply
+    is shaped for the request's mode (tool call, json_schema content, or a ```json block).
     """
     contents = [str(m.get("content", "")) for m in request.messages]
     at = next((i for i, c in enumerate(contents) if c.lstrip().startswith("<article>")), None)
@@ -801,14 +787,13 @@ def article_responder(request: RecordedRequest) -> FakeReply:
     after = [] if at is None else contents[at + 1 :]
     after = [c for c in after if not c.lstrip().startswith("Here is the article")]
     task_text = after[0] if after else contents[-1]
-    numbered = {
-        int(n): text for n, text in re.findall(r"\[(\d+)\] (.*?)(?= \[\d+\]|\n|$)", article_text)
-    }
-    if wanted := named_sentences(task_text):
-        return FakeReply(content="EN: " + " ".join(numbered.get(n, "") for n in wanted))
+    if "<paragraph>" in task_text:
+        paragraph = task_text.split("<paragraph>", 1)[1].split("</paragraph>", 1)[0].strip()
+        return FakeReply(content=f"EN: {paragraph}")
     numbers = [int(n) for n in re.findall(r"\[(\d+)\]", article_text)]
     sentence_texts = {  # names and numbers of each sentence, so claims refer to their own
-        n: " ".join(re.findall(r"\d+|[A-ZÄÖÜ][\w\-]{4,}", text)[:3]) for n, text in numbered.items()
+        int(n): " ".join(re.findall(r"\d+|[A-ZÄÖÜ][\w\-]{4,}", text)[:3])
+        for n, text in re.findall(r"\[(\d+)\] (.*?)(?= \[\d+\]|\n|$)", article_text)
     }
     if '"claims"' in task_text:
         answer: dict[str, Any] = {

@@ -21,13 +21,7 @@ import pytest
 from summarizer import ArticleResult, Settings, Summarizer
 from summarizer.article import PARAGRAPH_SEPARATOR, Article
 from summarizer.prompts import load_prompt
-from summarizer.testing import (
-    FakeLLMServer,
-    FakeReply,
-    RecordedRequest,
-    article_responder,
-    named_sentences,
-)
+from summarizer.testing import FakeLLMServer, FakeReply, RecordedRequest, article_responder
 from tests.conftest import SEED_FILES
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "injection"
@@ -60,7 +54,7 @@ PAYLOADS = ("PWNED", "HACKED", "Schwimmbäder", "Systemprompt", "reveal your sys
 
 # The system message as sent: the template has no variables; Jinja drops the final newline.
 SYSTEM = load_prompt("translate").messages[0].content.removesuffix("\n")
-_DATA_BLOCK = re.compile(r"<translation>\n.*?\n</translation>", re.S)
+_DATA_BLOCK = re.compile(r"<(paragraph|translation)>\n.*?\n</\1>", re.S)
 
 
 def article_block(article: Article) -> str:
@@ -77,7 +71,7 @@ def article_block(article: Article) -> str:
 
 
 def outside_data_blocks(task_message: str) -> str:
-    """A message with its <translation> data block cut out."""
+    """A task message with its <paragraph>/<translation> data blocks cut out."""
     return _DATA_BLOCK.sub("<data/>", task_message)
 
 
@@ -129,7 +123,7 @@ def test_the_system_prompt_declares_the_article_untrusted() -> None:
 @pytest.mark.parametrize("name", sorted(INJECTIONS))
 def test_injected_text_reaches_the_model_only_as_delimited_data(run: Run, name: str) -> None:
     """Verbatim inside <article> in the shared message; in a task message only inside its
-    <translation> data block; never in the system message."""
+    <paragraph>/<translation> data block; never in the system message."""
     article, _, requests = run(CORPUS / name)
     for injected in INJECTIONS[name]:
         assert injected in article.text  # the corpus carries it, and cleaning kept it
@@ -149,10 +143,12 @@ def test_injected_text_reaches_the_model_only_as_delimited_data(run: Run, name: 
                 assert marker not in rest, (marker, rest)
             for tag in ("<article>", "</article>"):
                 assert tag not in task["content"]
-    # Each translate call names the sentences of one paragraph (their text is in the prefix).
-    named = [named_sentences(r.messages[2]["content"]) for r in requests[: len(article.paragraphs)]]
-    paragraphs = range(len(article.paragraphs))
-    assert named == [[s.number for s in article.sentences if s.paragraph == p] for p in paragraphs]
+    # Each translate call carries exactly one source paragraph in its data block.
+    translated = [
+        r.messages[2]["content"].split("<paragraph>\n", 1)[1].split("\n</paragraph>", 1)[0]
+        for r in requests[: len(article.paragraphs)]
+    ]
+    assert translated == list(article.paragraphs)
 
 
 def test_system_message_is_identical_for_benign_and_injected_articles(run: Run) -> None:

@@ -21,7 +21,7 @@ CONTEXT: dict[str, Any] = {
         {"number": 1, "text": "Er sagte: {{ 7*7 }} sei {% raw %} gut.", "start": 0, "end": 38},
         {"number": 2, "text": "Die Polizei bestätigte das am Montag.", "start": 39, "end": 75},
     ],
-    "numbers": [1, 2],
+    "paragraph": "Er sagte: {{ 7*7 }} sei {% raw %} gut.",
     "translation": "He said: {{ 7*7 }} was good.",
     "max_claims": 3,
     "hints": [{"number": 2, "cue": "bestätigte"}],
