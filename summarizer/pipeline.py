@@ -462,7 +462,9 @@ class Summarizer:
                 None,
                 translation_budget(paragraph),
                 rec,
-                stop=["\n\n"],  # one paragraph in, one out: a blank line means it ran on
+                # One paragraph in, one line out: after a line break small models add notes
+                # ("This translation keeps…") or loop over the article ("[1] …").
+                stop=["\n"],
             )
         except OutputTruncatedError:
             rec.attempts = rec.attempts + Attempts(truncated=1)

@@ -692,9 +692,15 @@ class FakeLLMServer:
         handler.send_bytes(reply.status, payload, headers)
 
     def _completion(self, record: RecordedRequest, reply: FakeReply) -> dict[str, Any]:
-        message: dict[str, Any] = {"role": "assistant", "content": reply.content, "refusal": None}
+        content = reply.content
         finish_reason = reply.finish_reason
-        completion_text = reply.content or ""
+        stops = record.body.get("stop") if isinstance(record.body, dict) else None
+        stops = [stops] if isinstance(stops, str) else stops or []
+        for stop in stops:  # as a real server: the text ends before the first stop string
+            if content is not None and isinstance(stop, str) and stop and stop in content:
+                content, finish_reason = content.split(stop, 1)[0], "stop"
+        message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": None}
+        completion_text = content or ""
         if reply.tool_call is not None:
             arguments = reply.tool_call.get("arguments", "{}")
             if not isinstance(arguments, str):

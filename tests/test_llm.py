@@ -57,7 +57,7 @@ def test_request_body_equals_create_with_rendered_messages(task: str) -> None:
                     messages=template.as_messages(),
                     context=CONTEXT,
                     max_tokens=99,
-                    stop=["\n\n"],
+                    stop=["\n"],
                 )
             else:
                 await llm.structured(
@@ -73,7 +73,7 @@ def test_request_body_equals_create_with_rendered_messages(task: str) -> None:
             settings,
             max_tokens=99,
             extra_body={"cache_prompt": True},
-            stop=["\n\n"] if schema is None else None,
+            stop=["\n"] if schema is None else None,
         )
         if schema is not None:
             extra["response_format"] = {

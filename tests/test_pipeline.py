@@ -323,6 +323,26 @@ def test_quota_errors_are_not_retried(
     assert len(strict_fake.chat_requests) == 1
 
 
+def test_a_translation_ends_at_its_first_line_break(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """Seen on the 1.5B model: the translation, then a note or the article again in a loop."""
+    noted = "Kim met Belousov.\nThis translation keeps the structure of the paragraph."
+    looped = "Kim said more.\n[1] Kim met Belousov.\n[2] Kim met Belousov.\n[3] Kim met"
+    strict_fake.enqueue(
+        FakeReply(content=noted),
+        FakeReply(content=looped),
+        *translations(N - 2),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(1)]}),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    paragraphs = result.translation_en.split(PARAGRAPH_SEPARATOR)
+    assert paragraphs[:2] == ["Kim met Belousov.", "Kim said more."]
+    assert strict_fake.chat_requests[0].body["stop"] == ["\n"]
+    assert result.provenance.attempts.truncated == 0
+
+
 def test_truncated_translation_is_split_not_used(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
