@@ -287,20 +287,30 @@ class Summarizer:
             finally:
                 loaded.set()
 
+        async def first_seen(
+            src: Source, digest: str, after: asyncio.Event | None
+        ) -> Duplicate | None:
+            """Judged in input order: a Duplicate if an earlier input had the same cleaned
+            text (`digest`), else None, and this input is remembered as its first."""
+            if after is not None:
+                await after.wait()
+            if digest in seen:
+                return Duplicate(id=src.id, path=src.origin, of=seen[digest])
+            seen[digest] = src.id
+            return None
+
         async def guarded(src: Source, after: asyncio.Event | None, loaded: asyncio.Event) -> Item:
             """Load, check for a duplicate (in input order), summarize; errors become items."""
             nonlocal spent
             rec: _Recorder | None = None
             try:
                 started = time.perf_counter()
-                memo = self._memo_key(src)  # a finished article: no loading, no lookups
+                lookup = self._cache.enabled and not self.settings.refresh
+                memo = self._memo_key(fingerprint(src)) if lookup else None
                 if memo is not None and (done := self._recall(memo)) is not None:
-                    result, digest = done
-                    if after is not None:  # duplicates are judged in input order
-                        await after.wait()
-                    if digest in seen:
-                        return Duplicate(id=src.id, path=src.origin, of=seen[digest])
-                    seen[digest] = src.id
+                    result, digest = done  # a finished article: no loading, no lookups
+                    if duplicate := await first_seen(src, digest, after):
+                        return duplicate
                     return _as_rerun(result, id=src.id, path=src.origin, started=started)
                 if budget is not None and spent >= budget:
                     raise BudgetExhaustedError(
@@ -311,16 +321,13 @@ class Summarizer:
                 article = await asyncio.to_thread(
                     load_source, src, max_chars=self.settings.max_chars, rules=self._rules
                 )
-                if after is not None:  # duplicates are judged in input order
-                    await after.wait()
                 digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
-                if digest in seen:
-                    return Duplicate(id=src.id, path=src.origin, of=seen[digest])
-                seen[digest] = src.id
+                if duplicate := await first_seen(src, digest, after):
+                    return duplicate
                 loaded.set()
                 rec = _Recorder(preprocessing=article.preprocessing)
                 result = await self._summarize(article, rec)
-                if (key := self._memo_key_for(article, src)) is not None:
+                if (key := self._memo_key(fingerprint(src, article.sha256))) is not None:
                     entry = {"result": result.model_dump(mode="json"), "text_sha256": digest}
                     self._cache.set(key, {"task": "article", **entry})
                 return result
@@ -627,20 +634,11 @@ class Summarizer:
             }
         )
 
-    def _memo_key(self, src: Source) -> str | None:
-        """The key to look a source's finished result up under; None when there is none to
-        use (no cache, --refresh, standard input, unreadable input)."""
-        if not self._cache.enabled or self.settings.refresh:
+    def _memo_key(self, raw: str | None) -> str | None:
+        """The key of a finished result, from its input's `sources.fingerprint`; None without
+        a fingerprint (standard input, unreadable input) or a cache."""
+        if raw is None or not self._cache.enabled:
             return None
-        raw = fingerprint(src)
-        return None if raw is None else cache_key({"article": raw, "run": self._run_fingerprint})
-
-    def _memo_key_for(self, article: Article, src: Source) -> str | None:
-        """The key to store a result under: that of the input as it was loaded."""
-        if not self._cache.enabled or (src.record is None and src.path is None):
-            return None
-        kind = "record" if src.record is not None else Path(src.origin).suffix.lower()
-        raw = f"{kind}:{article.sha256}"
         return cache_key({"article": raw, "run": self._run_fingerprint})
 
     def _recall(self, key: str) -> tuple[ArticleResult, str] | None:

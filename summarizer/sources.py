@@ -188,23 +188,24 @@ def _record_text(record: dict[str, Any]) -> str:
     return text
 
 
-def fingerprint(source: Source) -> str | None:
-    """How the source is read plus the SHA-256 of its raw input (equal to `Article.sha256`),
-    without parsing it; None for standard input, a bad record, or an unreadable file."""
+def fingerprint(source: Source, sha256: str | None = None) -> str | None:
+    """How the source is read plus the SHA-256 of its raw input (`Article.sha256`, read from
+    the input when not given), without parsing it; None for standard input, a bad record, or
+    an unreadable file."""
     if source.error is not None:
         return None
     if source.record is not None:
-        data = _record_text(source.record).encode("utf-8")
         kind = "record"
+        data = _record_text(source.record).encode("utf-8") if sha256 is None else b""
     elif source.path is not None:
+        kind = source.path.suffix.lower()
         try:
-            data = source.path.read_bytes()
+            data = source.path.read_bytes() if sha256 is None else b""
         except OSError:
             return None
-        kind = source.path.suffix.lower()
     else:
         return None
-    return f"{kind}:{hashlib.sha256(data).hexdigest()}"
+    return f"{kind}:{sha256 or hashlib.sha256(data).hexdigest()}"
 
 
 def load_path(path: Path, *, max_chars: int, rules: Rules) -> Article:
