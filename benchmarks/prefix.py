@@ -41,7 +41,6 @@ from summarizer.prompts import TASKS, load_prompt
 EMPTY: dict[str, Any] = {
     "sentences": [],
     "paragraph": "",
-    "numbers": [],
     "translation": "",
     "hints": [],
     "max_claims": 5,

@@ -675,7 +675,7 @@ class Summarizer:
                 "template": template.version,
                 "messages": template.fingerprint,
                 "context": context,
-                "schema": _json_schema(schema) if schema else None,
+                "schema": schema.model_json_schema() if schema else None,
                 "sampling": sampling,
                 "preprocessing": preprocessing,
             }
@@ -789,12 +789,6 @@ def _as_rerun(result: ArticleResult, *, id: str, path: str, started: float) -> A
         }
     )
     return result.model_copy(update={"id": id, "source_path": path, "provenance": provenance})
-
-
-@functools.cache
-def _json_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """A response model's JSON schema (computed once per class: it is slow to build)."""
-    return model.model_json_schema()
 
 
 def _decode(hit: dict[str, Any], schema: type[M] | None, context: dict[str, Any]) -> M | str:
