@@ -286,7 +286,8 @@ def test_server_errors_are_retried_with_backoff(
         FakeReply.json({"claims": [claim(4)]}),
     )
     started = time.perf_counter()
-    result = make_summarizer(strict_fake).summarize_file(SEED)
+    # retry_max_wait caps what a server may ask for: above 0.2 s here, so Retry-After rules.
+    result = make_summarizer(strict_fake, retry_max_wait=0.5).summarize_file(SEED)
     assert time.perf_counter() - started >= 0.2  # Retry-After was honoured
     assert result.provenance.attempts.transport_retries == 3
     assert result.provenance.attempts.requests == N + 5 == len(strict_fake.chat_requests)
