@@ -3,19 +3,21 @@
 Summarizes the seeds one by one through the pipeline on the embedded server (fresh result
 cache) and sums, per article, the prompt tokens the model evaluated: llama.cpp's
 `timings.prompt_n`, i.e. prompt tokens minus those served from its prompt cache. Every call
-about an article starts with the same system message and numbered article, so with the
-article first and the task last the server reads the article once, not once per call.
+about an article is one growing conversation (the system message, then each paragraph and
+its translation), each call's prompt starting with the previous call's prompt and answer, so
+the server reads each paragraph once, not once per call.
 
 The minimum an article needs read is the article itself once, the shared instructions once
 and each call's own instructions:
 
-    ideal = tokens(article text) + tokens(system + article wrapper)
-            + sum over calls of tokens(the call's task instructions, with no article content)
+    ideal = tokens(article text) + tokens(system message)
+            + sum over calls of tokens(the call's own instructions, with no article content)
     ratio = evaluated / ideal                                       (goal <= 1.5)
 
-Whatever else is read counts against us: the sentence numbers, a paragraph repeated in its
-translate call, the English translation given to the summary and claims calls, and any
-prefix the server's cache failed to reuse.
+A translate call's own instructions are its paragraph's wrapper and request. Whatever else is
+read counts against us: the sentence numbers, the chat template's tokens around messages, a
+model answer the server cannot match to what it generated, re-asks, and any prefix the
+server's cache failed to reuse.
 
     python benchmarks/prefix.py [--model qwen2.5-coder-1.5b] [--articles 5]
 """
@@ -39,12 +41,10 @@ from summarizer.article import load
 from summarizer.prompts import TASKS, load_prompt
 
 EMPTY: dict[str, Any] = {
-    "sentences": [],
-    "paragraph": "",
-    "translation": "",
+    "turns": [],
+    "turn": {"sentences": [], "translate": True},
     "hints": [],
     "max_claims": 5,
-    "language": "de",
     "parts": [],
 }
 
@@ -56,27 +56,36 @@ def static_text(messages: list[dict[str, str]]) -> list[str]:
 
 
 def task_of(request: Exchange, openers: dict[str, str]) -> str:
-    """Which task a request is, by the opening of its task message (the last before any
-    re-ask)."""
-    for message in request.body["messages"][2:]:
+    """Which task a request is: by the opening of its task message (the first user message
+    that is no paragraph of the article); with none, it translates its last paragraph."""
+    for message in request.body["messages"][1:]:
+        text = str(message.get("content", "")).strip()
+        if message.get("role") != "user" or text.startswith("<paragraph>"):
+            continue
         for task, opener in openers.items():
-            if str(message.get("content", "")).strip().startswith(opener):
+            if text.startswith(opener):
                 return task
-    raise ValueError(f"unknown task: {request.body['messages'][-1]}")
+        raise ValueError(f"unknown task: {text[:80]}")
+    return "translate"
 
 
 async def ideal_parts(server: Embedded) -> tuple[int, dict[str, int], dict[str, str]]:
-    """Tokens of the shared instructions, of each task's own instructions, and each task's
-    opening words (to recognise its requests)."""
-    base = load_prompt("base").as_messages()  # system + article block, shared by the tasks
-    per_task: dict[str, int] = {}
+    """Tokens of the shared instructions (the system message), of each task's own
+    instructions, and each task's opening words (to recognise its requests). A translate
+    call's own instructions are its paragraph's wrapper and request, with no sentences."""
+    base = load_prompt("base")
+    system = [m.model_dump() for m in base.messages if m.repeat is None]
+    turn = [m.model_dump() for m in base.messages if m.repeat and m.role == "user"]
+    per_task = {"translate": sum([await server.tokens(t) for t in static_text(turn)])}
     openers: dict[str, str] = {}
     for task in TASKS:
-        messages = load_prompt(task).as_messages()
-        own = messages[len(base) :] if messages[: len(base)] == base else messages
+        if task == "translate":
+            continue
+        messages = load_prompt(task).as_messages()  # no turns: the task's own messages
+        own = messages[len(system) :] if task != "merge" else messages
         per_task[task] = sum([await server.tokens(text) for text in static_text(own)])
         openers[task] = own[-1]["content"].split("{{")[0].split("{%")[0].strip()[:40]
-    shared = sum([await server.tokens(text) for text in static_text(base)])
+    shared = sum([await server.tokens(text) for text in static_text(system)])
     return shared, per_task, openers
 
 

@@ -59,15 +59,23 @@ class Chunk:
         ]
 
 
-def plan_chunks(article: Article, max_chars: int) -> list[Chunk]:
-    """Greedy chunks of at most `max_chars` source characters (a longer sentence stands alone)."""
+TURN_CHARS = 160
+"""What a paragraph costs in a call beyond its text, in source characters (about 55 tokens:
+its data-block tags, sentence numbers, the request to translate it, the chat template)."""
+
+
+def plan_chunks(
+    article: Article, max_chars: int, *, per_paragraph: int = TURN_CHARS
+) -> list[Chunk]:
+    """Greedy chunks of at most `max_chars` source characters, each paragraph (or part of
+    one) counted `per_paragraph` characters longer (a longer sentence stands alone)."""
     chunks: list[list[Sentence]] = [[]]
     size = 0
     paragraphs: dict[int, list[Sentence]] = {}
     for s in article.sentences:
         paragraphs.setdefault(s.paragraph, []).append(s)
     for sentences in paragraphs.values():
-        length = sum(len(s.text) for s in sentences)
+        length = sum(len(s.text) for s in sentences) + per_paragraph
         if chunks[-1] and size + length > max_chars:
             chunks.append([])
             size = 0
@@ -75,10 +83,11 @@ def plan_chunks(article: Article, max_chars: int) -> list[Chunk]:
             chunks[-1].extend(sentences)
             size += length
             continue
-        for s in sentences:  # a paragraph longer than a chunk: split between sentences
+        size += per_paragraph  # a paragraph longer than a chunk: split between sentences
+        for s in sentences:
             if chunks[-1] and size + len(s.text) > max_chars:
                 chunks.append([])
-                size = 0
+                size = per_paragraph
             chunks[-1].append(s)
             size += len(s.text)
     return [Chunk(i, tuple(c)) for i, c in enumerate(chunks) if c]

@@ -1,5 +1,10 @@
 """The pipeline: article -> translate (per paragraph) -> summary -> claims -> `ArticleResult`.
 
+The calls about an article (about each chunk of a long one) form one conversation: paragraph,
+its translation, next paragraph, ..., then the summary task, or instead the claims task. Each
+call's prompt extends the previous call's prompt and answer, so a llama.cpp server reads every
+paragraph and translation once (see `summarizer.prompts`).
+
 Every LLM call goes through `Summarizer._call`, which looks the result up in the cache first
 (key = everything that shapes the output) and records hit/miss, attempts and usage for the
 article's provenance. The sync API runs the async pipeline on a private event-loop thread, so
@@ -11,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import itertools
 import json
 import re
 import threading
@@ -24,7 +30,7 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 from summarizer import __version__
-from summarizer.article import PREPROCESSING_VERSION, Article, from_text
+from summarizer.article import PREPROCESSING_VERSION, Article, Sentence, from_text
 from summarizer.attribution import find_cues
 from summarizer.backend import Backend
 from summarizer.boilerplate import load_rules
@@ -373,16 +379,14 @@ class Summarizer:
 
     async def _summarize(self, article: Article, rec: _Recorder) -> ArticleResult:
         started = time.perf_counter()
-        chunks = plan_chunks(article, self._backend.chunk_chars)
-        chunk_text: dict[int, list[tuple[int, str]]] = {}
-        translations = await self._translate_chunks(article, chunks, rec, chunk_text)
+        talks = [_Conversation(chunk) for chunk in plan_chunks(article, self._backend.chunk_chars)]
+        translations = await self._translate_chunks(article, talks, rec)
         translation_en = "\n\n".join(translations)
-        by_chunk = [_join_pieces(chunk_text.get(c.index, [])) for c in chunks]
-        draft = await self._summarize_chunks(chunks, by_chunk, rec)
+        draft = await self._summarize_chunks(talks, rec)
         claims: list[Claim] = []
         rejected: list[RejectedClaim] = []
-        for chunk, english in zip(chunks, by_chunk, strict=True):
-            found, dropped = await self._claims(article, chunk, english, rec, multi=len(chunks) > 1)
+        for talk in talks:
+            found, dropped = await self._claims(article, talk, rec, multi=len(talks) > 1)
             claims.extend(
                 c for c in found if (c.start, c.end) not in {(x.start, x.end) for x in claims}
             )
@@ -423,51 +427,45 @@ class Summarizer:
 
     async def atranslate(self, article: Article, rec: _Recorder) -> list[str]:
         """English paragraphs, one per source paragraph (English sources pass through)."""
-        return await self._translate_chunks(
-            article, plan_chunks(article, self._backend.chunk_chars), rec
-        )
+        talks = [_Conversation(chunk) for chunk in plan_chunks(article, self._backend.chunk_chars)]
+        return await self._translate_chunks(article, talks, rec)
 
     async def _translate_chunks(
-        self,
-        article: Article,
-        chunks: list[Chunk],
-        rec: _Recorder,
-        chunk_text: dict[int, list[tuple[int, str]]] | None = None,
+        self, article: Article, talks: list[_Conversation], rec: _Recorder
     ) -> list[str]:
-        """Translate paragraph by paragraph; each call's prefix is the paragraph's chunk.
-
-        `chunk_text`, if given, collects each chunk's translated pieces as (paragraph, text).
-        """
-        chunk_text = {} if chunk_text is None else chunk_text
-        if article.language == "en":
-            for chunk in chunks:
-                for piece in chunk.pieces(article, TRANSLATION_PIECE_CHARS):
-                    text = article.text[piece.start : piece.end]
-                    chunk_text.setdefault(chunk.index, []).append((piece.paragraph, text))
-            return list(article.paragraphs)
+        """Build each chunk's conversation: its paragraphs in order, each translated in a call
+        whose prompt is the conversation so far (English sources pass through, untranslated)."""
         pieces: dict[int, list[str]] = {}
-        for chunk in chunks:
-            sentences = [asdict(s) for s in chunk.sentences]
-            for piece in chunk.pieces(article, TRANSLATION_PIECE_CHARS):
-                part = len(pieces.get(piece.paragraph, []))
-                name = f"translate:{piece.paragraph}" + ("" if piece.whole else f".p{part}")
-                text = article.text[piece.start : piece.end]
-                translated = await self._translate(sentences, text, name, rec)
-                pieces.setdefault(piece.paragraph, []).append(translated)
-                chunk_text.setdefault(chunk.index, []).append((piece.paragraph, translated))
+        for talk in talks:
+            for piece in talk.chunk.pieces(article, TRANSLATION_PIECE_CHARS):
+                sentences = [s for s in talk.chunk.sentences if piece.start <= s.start < piece.end]
+                if article.language == "en":
+                    talk.turns.append(_turn(sentences, translate=False))
+                    english = article.text[piece.start : piece.end]
+                else:
+                    part = len(pieces.get(piece.paragraph, []))
+                    name = f"translate:{piece.paragraph}" + ("" if piece.whole else f".p{part}")
+                    english = await self._translate(talk.turns, sentences, name, rec)
+                pieces.setdefault(piece.paragraph, []).append(english)
+                talk.english.append((piece.paragraph, english))
+        if article.language == "en":
+            return list(article.paragraphs)
         return [" ".join(pieces[i]) for i in range(len(article.paragraphs))]
 
     async def _translate(
-        self, sentences: list[dict[str, Any]], paragraph: str, name: str, rec: _Recorder
+        self, turns: list[dict[str, Any]], sentences: list[Sentence], name: str, rec: _Recorder
     ) -> str:
-        """Translate one paragraph; a cut-off answer is retried as two halves."""
+        """Translate `sentences` (a paragraph or part of one) as the next turn after `turns`,
+        which then holds it with the model's answer as written; a cut-off or empty answer is
+        retried as two halves. Returns the cleaned English."""
+        turn = _turn(sentences, translate=True)
         try:
-            text = await self._call(
+            raw = await self._call(
                 name,
                 "translate",
-                {"sentences": sentences, "paragraph": paragraph},
+                {"turns": [*turns, turn]},
                 None,
-                translation_budget(paragraph),
+                translation_budget(" ".join(s.text for s in sentences)),
                 rec,
                 # One paragraph in, one line out: after a line break small models add notes
                 # ("This translation keeps…") or loop over the article ("[1] …").
@@ -475,33 +473,40 @@ class Summarizer:
             )
         except OutputTruncatedError:
             rec.attempts = rec.attempts + Attempts(truncated=1)
-            halves = _split_in_two(paragraph)
-            if halves is None:
+            if len(sentences) < 2:
                 raise
-            parts = [
-                await self._translate(sentences, half, f"{name}.{i}", rec)
-                for i, half in enumerate(halves)
-            ]
-            return " ".join(parts)
-        assert isinstance(text, str)
-        cleaned = _clean_translation(text)
-        if not cleaned:
+            return await self._translate_halves(turns, sentences, name, rec)
+        assert isinstance(raw, str)
+        cleaned = _clean_translation(raw)
+        if not cleaned:  # e.g. "[1]" and a line break: try the halves, else give up
+            if len(sentences) > 1:
+                return await self._translate_halves(turns, sentences, name, rec)
             raise ValidationFailedError(
-                f"{name}: the model returned an empty translation", task=name
+                f"{name}: the model returned an empty translation", task=name, last_output=raw
             )
+        turns.append({**turn, "answer": raw})
         return cleaned
 
-    async def _summarize_chunks(
-        self, chunks: list[Chunk], translations: list[str], rec: _Recorder
-    ) -> SummaryDraft:
-        """One summary call per chunk (on its own translation); several chunks are merged."""
+    async def _translate_halves(
+        self, turns: list[dict[str, Any]], sentences: list[Sentence], name: str, rec: _Recorder
+    ) -> str:
+        """Translate two or more sentences as two turns of about equal length."""
+        cut = _middle(sentences)
+        parts = [
+            await self._translate(turns, half, f"{name}.{i}", rec)
+            for i, half in enumerate((sentences[:cut], sentences[cut:]))
+        ]
+        return " ".join(parts)
+
+    async def _summarize_chunks(self, talks: list[_Conversation], rec: _Recorder) -> SummaryDraft:
+        """One summary call per chunk (after its conversation); several chunks are merged."""
         drafts: list[SummaryDraft] = []
-        for chunk, translation in zip(chunks, translations, strict=True):
+        for talk in talks:
             draft = await self._draft(
-                "summary" if len(chunks) == 1 else f"summary:{chunk.index}",
+                "summary" if len(talks) == 1 else f"summary:{talk.chunk.index}",
                 "summary",
-                {"sentences": [asdict(s) for s in chunk.sentences], "translation": translation},
-                summary_budget(translation),
+                {"turns": talk.turns},
+                summary_budget(_join_pieces(talk.english)),
                 rec,
             )
             drafts.append(draft)
@@ -543,20 +548,20 @@ class Summarizer:
         return draft
 
     async def _claims(
-        self, article: Article, chunk: Chunk, translation: str, rec: _Recorder, *, multi: bool
+        self, article: Article, talk: _Conversation, rec: _Recorder, *, multi: bool
     ) -> tuple[list[Claim], list[RejectedClaim]]:
-        sentences = [asdict(s) for s in chunk.sentences]
+        chunk = talk.chunk
+        sentences = [asdict(s) for s in chunk.sentences]  # for the validator, not the prompt
         max_claims = max_claims_for(len(sentences))
         found = [
             (s.number, cue) for s in chunk.sentences for cue in find_cues(s.text, article.language)
         ]
         hints = [{"number": number, "cue": cue} for number, cue in found]
         context = {
+            "turns": talk.turns,
             "sentences": sentences,
             "max_claims": max_claims,
             "hints": hints,
-            "language": article.language,
-            "translation": translation,
         }
         base_name = name = f"claims:{chunk.index}" if multi else "claims"
         picks: ClaimPicks | None = None
@@ -578,16 +583,20 @@ class Summarizer:
                 name = f"{base_name}.n{max_claims}"
         chosen, rejected = picks.claims, list(picks.rejected)
         # Small models copy the source sentence instead of writing English, or describe a
-        # neighbouring sentence (an injected one, say): then the claim's English is the
-        # translation of its own sentence (a plain-text call, cached).
+        # neighbouring sentence (an injected one, say): then the claim's English is its own
+        # sentence's, from the numbered translation, or else translated alone (a call).
+        aligned = talk.aligned()
         for i, pick in enumerate(chosen):
-            source = article.language
-            copied = source not in ("en", "und") and detect_language(pick.text_en) == source
-            if copied or not _shares_anchor(pick.text_en, pick.quote or ""):
+            copied = _copied(pick.text_en, article.language)
+            if not copied and _shares_anchor(pick.text_en, pick.quote or ""):
+                continue
+            english = aligned.get(pick.sentence, "")
+            if not english or _copied(english, article.language):
+                (sentence,) = [s for s in chunk.sentences if s.number == pick.sentence]
                 english = await self._translate(
-                    sentences, pick.quote or "", f"{name}.en:{pick.sentence}", rec
+                    list(talk.turns), [sentence], f"{name}.en:{pick.sentence}", rec
                 )
-                chosen[i] = pick.model_copy(update={"text_en": english})
+            chosen[i] = pick.model_copy(update={"text_en": english})
         claims: list[Claim] = []
         seen: set[tuple[int, int]] = set()
         cues = dict(reversed(found))  # the first cue of each sentence
@@ -714,7 +723,7 @@ class Summarizer:
             if schema is None:
                 completion_text = await llm.text(
                     task=name,
-                    messages=template.as_messages(),
+                    messages=template.as_messages(context),
                     context=context,
                     max_tokens=max_tokens,
                     stop=stop,
@@ -724,7 +733,7 @@ class Summarizer:
             else:
                 completion = await llm.structured(
                     task=name,
-                    messages=template.as_messages(),
+                    messages=template.as_messages(context),
                     context=context,
                     response_model=schema,
                     max_tokens=max_tokens,
@@ -833,16 +842,39 @@ def _group_drafts(drafts: list[SummaryDraft], max_chars: int) -> list[list[Summa
     return groups
 
 
-def _split_in_two(paragraph: str) -> tuple[str, str] | None:
-    """Split a paragraph at the sentence boundary nearest its middle (None if one sentence)."""
-    from summarizer.article import split_sentences
+def _middle(sentences: list[Sentence]) -> int:
+    """Where to cut a run of two or more sentences into halves of about equal length."""
+    ends = list(itertools.accumulate(len(s.text) for s in sentences))
+    return min(range(1, len(sentences)), key=lambda i: abs(ends[i - 1] - ends[-1] / 2))
 
-    spans = split_sentences(paragraph, "en")
-    if len(spans) < 2:
-        return None
-    middle = len(paragraph) / 2
-    cut = min((s for s, _ in spans[1:]), key=lambda s: abs(s - middle))
-    return paragraph[:cut].strip(), paragraph[cut:].strip()
+
+def _turn(sentences: list[Sentence], *, translate: bool) -> dict[str, Any]:
+    """One paragraph (or part of one) as a turn of the conversation (`base` prompt)."""
+    numbered = [{"number": s.number, "text": s.text} for s in sentences]
+    return {"sentences": numbered, "translate": translate}
+
+
+_NUMBERED = re.compile(r"\[(\d{1,4})\]\s*(.*?)\s*(?=\[\d{1,4}\]|$)", re.S)
+
+
+@dataclass
+class _Conversation:
+    """One chunk's conversation so far: its paragraph turns (with the model's answers as
+    written) and their cleaned English as (paragraph, text) pieces."""
+
+    chunk: Chunk
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    english: list[tuple[int, str]] = field(default_factory=list)
+
+    def aligned(self) -> dict[int, str]:
+        """English per source sentence number, where a translation kept the numbers."""
+        out: dict[int, str] = {}
+        for turn in self.turns:
+            numbers = {s["number"] for s in turn["sentences"]}
+            for number, text in _NUMBERED.findall(turn.get("answer") or ""):
+                if int(number) in numbers and (cleaned := _clean_translation(text)):
+                    out.setdefault(int(number), cleaned)
+        return out
 
 
 def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> ClaimPicks:
@@ -868,6 +900,11 @@ def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> Clai
 
 
 _ANCHOR = re.compile(r"\d+|\b[A-ZÄÖÜ][\w\-]{2,}")
+
+
+def _copied(text_en: str, language: str) -> bool:
+    """Whether text meant to be English is in the (non-English) source language instead."""
+    return language not in ("en", "und") and detect_language(text_en) == language
 
 
 def _shares_anchor(text_en: str, sentence: str) -> bool:

@@ -1,11 +1,17 @@
 """Prompt templates: versioned TOML data files in prompts/, validated on load and fingerprinted.
 
-A task file `extends` a shared file (which may extend another): the shared messages come
-first. Every call about an article starts with `base` (system message, numbered article), and
-the summary and claims calls go on with `english` (the article's translation): calls then
-share the longest possible prefix, which llama.cpp's prompt cache reads once. Templates are
-Jinja; article text is never formatted into them here: instructor renders them with
-`context=` at call time.
+A task file `extends` a shared file: the shared messages come first. Every call about an
+article is one conversation that starts with `base`: the system message, then the article one
+paragraph at a time, each paragraph (a user message) followed by its English translation (the
+model's own earlier answer). A translate call is that conversation up to the paragraph to
+translate; the summary and claims calls append their task to the whole of it. Each call's
+prompt thus begins with the previous call's prompt and answer, which llama.cpp's prompt cache
+already holds: the server reads every paragraph and translation once.
+
+A message with `repeat = "turns"` is a block: consecutive such messages are sent once per item
+of the `turns` variable, which they see as `turn` (an assistant message is left out for a turn
+with no `answer` yet). Templates are Jinja; article text is never formatted into them here:
+instructor renders them with `context=` at call time.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from jinja2 import TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
@@ -36,6 +42,7 @@ class Message(BaseModel):
 
     role: Literal["system", "user", "assistant"]
     content: str = Field(min_length=1)
+    repeat: Literal["turns"] | None = None
 
 
 class _PromptFile(BaseModel):
@@ -46,7 +53,7 @@ class _PromptFile(BaseModel):
     description: str = ""
     extends: str | None = None
     variables: list[str] = Field(default_factory=list)
-    messages: list[Message] = Field(min_length=1)
+    messages: list[Message] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,29 @@ class PromptTemplate:
     variables: frozenset[str]
     fingerprint: str
 
-    def as_messages(self) -> list[dict[str, str]]:
-        """Messages in the OpenAI wire shape, still unrendered."""
-        return [{"role": m.role, "content": m.content} for m in self.messages]
+    def as_messages(self, context: dict[str, Any] | None = None) -> list[dict[str, str]]:
+        """Messages in the OpenAI wire shape, still unrendered, with each `repeat` block sent
+        once per item of `context[block]` (the item is `turn` in its templates)."""
+        out: list[dict[str, str]] = []
+        messages = list(self.messages)
+        i = 0
+        while i < len(messages):
+            block = messages[i].repeat
+            if block is None:
+                out.append({"role": messages[i].role, "content": messages[i].content})
+                i += 1
+                continue
+            j = i
+            while j < len(messages) and messages[j].repeat == block:
+                j += 1
+            for n, item in enumerate((context or {}).get(block) or []):
+                for m in messages[i:j]:
+                    if m.role == "assistant" and item.get("answer") is None:
+                        continue
+                    content = "{% set turn = " + f"{block}[{n}]" + " %}" + m.content
+                    out.append({"role": m.role, "content": content})
+            i = j
+        return out
 
 
 def bundled_prompts_dir() -> Path:
@@ -93,8 +120,13 @@ def _check_variables(path: Path, messages: list[Message], declared: set[str]) ->
     env = SandboxedEnvironment()
     used: set[str] = set()
     for message in messages:
+        if message.repeat is not None:
+            used.add(message.repeat)
         try:
-            used |= meta.find_undeclared_variables(env.parse(message.content))
+            source = message.content
+            if message.repeat is not None:  # as `as_messages` sends it
+                source = "{% set turn = " + message.repeat + "[0] %}" + source
+            used |= meta.find_undeclared_variables(env.parse(source))
         except TemplateSyntaxError as exc:
             raise PromptError(f"{path}: template syntax error: {exc}", path=path) from None
     if undeclared := used - declared:
@@ -116,6 +148,8 @@ def load_prompt(name: str, directory: Path | None = None) -> PromptTemplate:
     chain.reverse()  # the shared prefix first
     task = chain[-1]
     messages = [m for f in chain for m in f.messages]
+    if not messages:
+        raise PromptError(f"{path}: no messages", path=path)
     variables = {v for f in chain for v in f.variables}
     versions = [f"{f.name}@{f.version}" for f in chain]
     _check_variables(path, messages, variables)

@@ -68,11 +68,12 @@ TRANSLATION_PIECE_CHARS = 1000
 def chunk_chars(context_tokens: int) -> int:
     """Source characters per chunk so that every call about a chunk fits `context_tokens`.
 
-    The summary and claims calls are the largest: the chunk (German, >= 2.5 chars/token) plus
-    its English translation (~1.1x as long, ~3.5 chars/token) is about 0.71 tokens per source
-    character, plus up to about 1,250 tokens of instructions and output budget (940 for ten
-    claims); 0.95 leaves room for the response schema where a mode puts it in the prompt.
-    Translation pieces are capped at TRANSLATION_PIECE_CHARS, so translate calls stay smaller.
+    The summary and claims calls are the largest: the chunk's conversation, its paragraphs
+    (German, >= 2.5 chars/token) and their English translations (~1.1x as long, ~3.5
+    chars/token), is about 0.71 tokens per source character, plus up to about 1,250 tokens of
+    instructions and output budget (940 for ten claims); 0.95 leaves room for the response
+    schema where a mode puts it in the prompt. What each paragraph adds besides its text
+    (tags, numbers, the request to translate it) is counted by `plan_chunks` per paragraph.
     """
     return max(800, int((context_tokens - 1300) / 0.95))
 

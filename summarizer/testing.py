@@ -781,21 +781,29 @@ def schema_responder(request: RecordedRequest) -> FakeReply:
 def article_responder(request: RecordedRequest) -> FakeReply:
     """Valid answers for summarizer's own three tasks, derived from the request alone.
 
-    translate → the paragraph prefixed with "EN:"; summary → a fixed-shape summary naming the
-    article's first sentence; claims → the first three numbered sentences as claims. The reply
+    translate (the conversation ends with a paragraph to translate) → that paragraph,
+    sentence numbers kept, prefixed with "EN:"; summary → a fixed-shape summary naming the
+    article's sentence count; claims → the first three numbered sentences as claims. The reply
     is shaped for the request's mode (tool call, json_schema content, or a ```json block).
     """
-    contents = [str(m.get("content", "")) for m in request.messages]
-    at = next((i for i, c in enumerate(contents) if c.lstrip().startswith("<article>")), None)
-    article_text = "" if at is None else contents[at].split("</article>", 1)[0]
-    # The task is the first message after the article and its translation (re-asks append
-    # more after it).
-    after = [] if at is None else contents[at + 1 :]
-    after = [c for c in after if not c.lstrip().startswith("Here is the article")]
-    task_text = after[0] if after else contents[-1]
-    if "<paragraph>" in task_text:
-        paragraph = task_text.split("<paragraph>", 1)[1].split("</paragraph>", 1)[0].strip()
-        return FakeReply(content=f"EN: {paragraph}")
+    contents = [str(m.get("content", "")) for m in request.messages[1:]]
+    paragraphs = [
+        c.split("<paragraph>", 1)[1].split("</paragraph>", 1)[0].strip()
+        for c in contents
+        if c.lstrip().startswith("<paragraph>")
+    ]
+    article_text = "\n".join(paragraphs)
+    # The task is the first user message that is no paragraph (re-asks append more after it);
+    # with none, the last paragraph is to be translated.
+    roles = [str(m.get("role")) for m in request.messages[1:]]
+    tasks = [
+        c
+        for c, role in zip(contents, roles, strict=True)
+        if role == "user" and not c.lstrip().startswith("<paragraph>")
+    ]
+    if not tasks:
+        return FakeReply(content=f"EN: {paragraphs[-1] if paragraphs else ''}")
+    task_text = tasks[0]
     numbers = [int(n) for n in re.findall(r"\[(\d+)\]", article_text)]
     sentence_texts = {  # names and numbers of each sentence, so claims refer to their own
         int(n): " ".join(re.findall(r"\d+|[A-ZÄÖÜ][\w\-]{4,}", text)[:3])

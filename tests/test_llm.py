@@ -21,11 +21,19 @@ CONTEXT: dict[str, Any] = {
         {"number": 1, "text": "Er sagte: {{ 7*7 }} sei {% raw %} gut.", "start": 0, "end": 38},
         {"number": 2, "text": "Die Polizei bestätigte das am Montag.", "start": 39, "end": 75},
     ],
-    "paragraph": "Er sagte: {{ 7*7 }} sei {% raw %} gut.",
-    "translation": "He said: {{ 7*7 }} was good.",
+    "turns": [  # a translated paragraph, then one still to translate
+        {
+            "sentences": [{"number": 1, "text": "Er sagte: {{ 7*7 }} sei {% raw %} gut."}],
+            "translate": True,
+            "answer": "[1] He said: {{ 7*7 }} was {% raw %} good.",
+        },
+        {
+            "sentences": [{"number": 2, "text": "Die Polizei bestätigte das am Montag."}],
+            "translate": True,
+        },
+    ],
     "max_claims": 3,
     "hints": [{"number": 2, "cue": "bestätigte"}],
-    "language": "de",
     "parts": [{"title": "T", "summary": "It said {{ 7*7 }}.", "points": ["p"]}],
 }
 
@@ -54,7 +62,7 @@ def test_request_body_equals_create_with_rendered_messages(task: str) -> None:
             if schema is None:
                 await llm.text(
                     task=task,
-                    messages=template.as_messages(),
+                    messages=template.as_messages(CONTEXT),
                     context=CONTEXT,
                     max_tokens=99,
                     stop=["\n"],
@@ -62,7 +70,7 @@ def test_request_body_equals_create_with_rendered_messages(task: str) -> None:
             else:
                 await llm.structured(
                     task=task,
-                    messages=template.as_messages(),
+                    messages=template.as_messages(CONTEXT),
                     context=CONTEXT,
                     response_model=schema,
                     max_tokens=99,
@@ -80,9 +88,15 @@ def test_request_body_equals_create_with_rendered_messages(task: str) -> None:
                 "type": "json_schema",
                 "json_schema": {"name": schema.__name__, "schema": schema.model_json_schema()},
             }
-        await direct.chat.completions.create(messages=rendered(template.as_messages()), **extra)
+        await direct.chat.completions.create(
+            messages=rendered(template.as_messages(CONTEXT)), **extra
+        )
         assert ours == server.chat_requests[-1].body
         assert "{{ 7*7 }}" in str(ours) and "49" not in str(ours)
+        if task != "merge":  # the conversation: paragraph, its answer as written, paragraph
+            roles = [m["role"] for m in ours["messages"]]
+            assert roles[:4] == ["system", "user", "assistant", "user"]
+            assert ours["messages"][2]["content"] == CONTEXT["turns"][0]["answer"]
         await llm.aclose()
         await direct.close()
 

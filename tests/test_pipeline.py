@@ -17,6 +17,7 @@ from summarizer import (
     QuotaError,
     Summarizer,
     TransportError,
+    ValidationFailedError,
 )
 from summarizer.article import PARAGRAPH_SEPARATOR, load
 from summarizer.testing import FakeLLMServer, FakeReply
@@ -459,3 +460,59 @@ def test_a_claim_describing_another_sentence_gets_its_own_translated(
         "Moscow should now respond to the hostile forces."
     ]
     assert "PWNED" not in result.model_dump_json()
+
+
+def test_a_claim_copied_in_the_source_language_takes_its_numbered_translation(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """Where the model kept the sentence numbers in a translation, a claim copied in German
+    takes its sentence's English from there: no extra call."""
+    german = "Moskau solle nun auf die feindlichen Kräfte reagieren, sagte er."
+    first = (
+        "[1] Kim Jong-un met Belousov on 30 November, KCNA reported. [2] Kim said the West "
+        "had given Ukraine a green light. [3] Moscow should now respond to the hostile forces."
+    )
+    strict_fake.enqueue(
+        FakeReply(content=first),
+        *translations(N - 1),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(3, text_en=german)]}),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    assert len(strict_fake.chat_requests) == N + 2
+    assert [c.text_en for c in result.claims] == [
+        "Moscow should now respond to the hostile forces."
+    ]
+    # The answer goes back to the model as written, numbers and all; the result has none.
+    assert {"role": "assistant", "content": first} in strict_fake.chat_requests[-1].messages
+    assert result.translation_en.split(PARAGRAPH_SEPARATOR)[0].startswith("Kim Jong-un met")
+
+
+def test_an_empty_translation_is_retried_as_two_halves(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """A model that starts with "[1]" and a line break stops at the line break: the paragraph
+    is asked again in halves, and the empty answer never joins the conversation."""
+    strict_fake.enqueue(
+        FakeReply(content="[1]"),
+        FakeReply(content="Kim met Belousov."),
+        FakeReply(content="He said the West had given a green light. Moscow should respond."),
+        *translations(N - 1),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(2)]}),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    first, second, third = (r.messages for r in strict_fake.chat_requests[:3])
+    assert "[1]" in first[-1]["content"] and "[3]" in first[-1]["content"]
+    assert "[1]" in second[-1]["content"] and "[2]" not in second[-1]["content"]
+    assert "[2]" in third[-1]["content"] and "[3]" in third[-1]["content"]
+    assert third[2] == {"role": "assistant", "content": "Kim met Belousov."}
+    assert result.translation_en.split(PARAGRAPH_SEPARATOR)[0] == (
+        "Kim met Belousov. He said the West had given a green light. Moscow should respond."
+    )
+    assert "[1]" not in json.dumps(strict_fake.chat_requests[-1].messages[2:4])
+
+    strict_fake.enqueue(FakeReply(content="[1]"))  # one sentence, still empty: the item fails
+    with pytest.raises(ValidationFailedError, match="empty translation") as failed:
+        make_summarizer(strict_fake, use_cache=False).summarize_text("Ein einziger Satz hier.")
+    assert failed.value.last_output == "[1]"

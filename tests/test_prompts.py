@@ -19,13 +19,27 @@ def copy_prompts(tmp_path: Path) -> Path:
 
 def test_calls_about_an_article_share_the_longest_prefix() -> None:
     base = load_prompt("base").messages
-    english = load_prompt("english").messages
-    assert english[: len(base)] == base
     for task in ("translate", "summary", "claims"):
         assert load_prompt(task).messages[: len(base)] == base
-    for task in ("summary", "claims"):  # the translation is read once for both
-        assert load_prompt(task).messages[: len(english)] == english
-    assert load_prompt("claims").version.startswith("base@1+english@1+claims@")
+    assert load_prompt("translate").messages == base  # its request is part of each turn
+    assert load_prompt("claims").version.startswith("base@2+claims@")
+
+
+def test_turns_expand_into_the_conversation_so_far() -> None:
+    """Each turn is its paragraph (user) and the model's answer (assistant), left out for
+    the turn still to translate; the task's own message comes after all of them."""
+    turns = [{"answer": "one"}, {"answer": "two"}, {}]
+    translate = load_prompt("translate").as_messages({"turns": turns})
+    assert [m["role"] for m in translate] == ["system"] + ["user", "assistant"] * 2 + ["user"]
+    assert translate[2]["content"] == "{% set turn = turns[0] %}{{ turn.answer }}"
+    assert translate[5]["content"].startswith("{% set turn = turns[2] %}")
+    claims = load_prompt("claims").as_messages({"turns": turns[:2]})
+    assert claims[:5] == translate[:5]
+    assert claims[5]["role"] == "user" and "claims" in claims[5]["content"]
+    assert load_prompt("summary").as_messages() == [
+        translate[0],
+        load_prompt("summary").as_messages()[1],
+    ]
 
 
 def test_every_task_loads_with_a_distinct_fingerprint() -> None:
@@ -35,11 +49,11 @@ def test_every_task_loads_with_a_distinct_fingerprint() -> None:
 
 def test_a_changed_shared_message_changes_every_dependent_fingerprint(tmp_path: Path) -> None:
     folder = copy_prompts(tmp_path)
-    english = folder / "english.toml"
-    english.write_text(english.read_text().replace("Here is the article", "Here is the story"))
-    for task in ("summary", "claims"):
+    base = folder / "base.toml"
+    base.write_text(base.read_text().replace("Translate this paragraph", "Translate the paragraph"))
+    for task in ("translate", "summary", "claims"):
         assert load_prompt(task, folder).fingerprint != load_prompt(task).fingerprint
-    assert load_prompt("translate", folder).fingerprint == load_prompt("translate").fingerprint
+    assert load_prompt("merge", folder).fingerprint == load_prompt("merge").fingerprint
 
 
 @pytest.mark.parametrize(
@@ -49,8 +63,9 @@ def test_a_changed_shared_message_changes_every_dependent_fingerprint(tmp_path: 
         (('"max_claims", "hints"]', '"max_claims", "hints", "x"]'), "unused variables ['x']"),
         (("{{ max_claims }}", "{{ max_claims "), "template syntax error"),
         (('name = "claims"', 'name = "claim"'), "must match the file name"),
-        (('extends = "english"', 'extends = "nowhere"'), "prompt file not found"),
-        (('version = "5"', "version = 5"), "invalid prompt file"),
+        (('extends = "base"', 'extends = "nowhere"'), "prompt file not found"),
+        (('version = "6"', "version = 6"), "invalid prompt file"),
+        (('role = "user"', 'role = "user"\nrepeat = "lines"'), "invalid prompt file"),
     ],
 )
 def test_invalid_prompt_files_are_refused_on_load(
@@ -68,6 +83,6 @@ def test_invalid_prompt_files_are_refused_on_load(
 def test_an_extends_cycle_is_refused(tmp_path: Path) -> None:
     folder = copy_prompts(tmp_path)
     base = folder / "base.toml"
-    base.write_text(base.read_text().replace('version = "1"', 'version = "1"\nextends = "english"'))
+    base.write_text(base.read_text().replace('version = "2"', 'version = "2"\nextends = "claims"'))
     with pytest.raises(PromptError, match="extends itself"):
         load_prompt("summary", folder)
