@@ -276,7 +276,7 @@ class EmbeddedServer:
         model: EmbeddedModel,
         *,
         models_dir: Path,
-        n_ctx: int = 4096,
+        n_ctx: int = 8192,
         n_parallel: int = 1,
         threads: int | None = None,
         log_file: Path | None = None,
@@ -492,7 +492,7 @@ def serve(
     model_file: Path,
     *,
     alias: str,
-    n_ctx: int = 4096,
+    n_ctx: int = 8192,
     n_parallel: int = 1,
     threads: int | None = None,
     port: int = 0,
@@ -553,7 +553,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--models-dir", type=Path, help="where --model is assembled")
     parser.add_argument("--alias", help="model id the server reports (default: the name)")
     parser.add_argument("--port", type=int, default=0, help="0 = any free port (default)")
-    parser.add_argument("--n-ctx", type=int, default=4096, help="context per slot")
+    parser.add_argument("--n-ctx", type=int, default=8192, help="context per slot")
     parser.add_argument("--n-parallel", type=int, default=1)
     parser.add_argument("--threads", type=int, default=None, help="default: all cores")
     parser.add_argument("--parent-pid", type=int, default=None, help="exit when it dies")

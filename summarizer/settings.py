@@ -54,7 +54,7 @@ class Settings(BaseModel):
     temperature: float = Field(0.0, ge=0, le=2)
     seed: int | None = 0
     repeat_penalty: float = Field(1.1, ge=1.0, le=2.0, description="Sent to llama.cpp servers.")
-    n_ctx: int = Field(4096, ge=1024, description="Embedded server context window.")
+    n_ctx: int = Field(8192, ge=1024, description="Embedded server context window.")
     context_tokens: int | None = Field(
         None, ge=2048, description="Context of the model; None = n_ctx (embedded) or 16384."
     )
