@@ -60,7 +60,7 @@ def task_of(request: Exchange, openers: dict[str, str]) -> str:
     that is no paragraph of the article); with none, it translates its last paragraph."""
     for message in request.body["messages"][1:]:
         text = str(message.get("content", "")).strip()
-        if message.get("role") != "user" or text.startswith("<paragraph>"):
+        if message.get("role") != "user" or "<paragraph>" in text:
             continue
         for task, opener in openers.items():
             if text.startswith(opener):

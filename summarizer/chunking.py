@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from summarizer.article import Article, Sentence
 
-__all__ = ["Chunk", "Piece", "plan_chunks"]
+__all__ = ["TURN_CHARS", "Chunk", "Piece", "plan_chunks"]
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ class Chunk:
         ]
 
 
-TURN_CHARS = 160
-"""What a paragraph costs in a call beyond its text, in source characters (about 55 tokens:
+TURN_CHARS = 200
+"""What a paragraph costs in a call beyond its text, in source characters (about 70 tokens:
 its data-block tags, sentence numbers, the request to translate it, the chat template)."""
 
 

@@ -35,7 +35,7 @@ from summarizer.attribution import find_cues
 from summarizer.backend import Backend
 from summarizer.boilerplate import load_rules
 from summarizer.cache import ResultCache, cache_key
-from summarizer.chunking import Chunk, plan_chunks
+from summarizer.chunking import TURN_CHARS, Chunk, plan_chunks
 from summarizer.errors import (
     BudgetExhaustedError,
     CacheMissError,
@@ -638,6 +638,7 @@ class Summarizer:
                 "sampling": sampling,
                 "preprocessing": f"{PREPROCESSING_VERSION}+rules.{self._rules.fingerprint}",
                 "chunk_chars": self._backend.chunk_chars,
+                "turn_chars": TURN_CHARS,
                 "merge_chars": self._backend.merge_chars,
                 "max_chars": self.settings.max_chars,
             }

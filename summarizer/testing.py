@@ -790,7 +790,7 @@ def article_responder(request: RecordedRequest) -> FakeReply:
     paragraphs = [
         c.split("<paragraph>", 1)[1].split("</paragraph>", 1)[0].strip()
         for c in contents
-        if c.lstrip().startswith("<paragraph>")
+        if "<paragraph>" in c
     ]
     article_text = "\n".join(paragraphs)
     # The task is the first user message that is no paragraph (re-asks append more after it);
@@ -799,7 +799,7 @@ def article_responder(request: RecordedRequest) -> FakeReply:
     tasks = [
         c
         for c, role in zip(contents, roles, strict=True)
-        if role == "user" and not c.lstrip().startswith("<paragraph>")
+        if role == "user" and "<paragraph>" not in c
     ]
     if not tasks:
         return FakeReply(content=f"EN: {paragraphs[-1] if paragraphs else ''}")

@@ -123,7 +123,7 @@ def test_injected_text_reaches_the_model_only_as_delimited_data(run: Run, name: 
     ]
     requests_to_translate = {outside_data_blocks(r.messages[-1]["content"]) for r in requests[:n]}
     (request_text,) = requests_to_translate  # the same words after every paragraph
-    assert "Translate this paragraph into English" in request_text
+    assert "Translate this paragraph" in request_text
     for i, request in enumerate(requests):
         system, *rest = request.messages
         assert system["content"] == SYSTEM
@@ -131,7 +131,7 @@ def test_injected_text_reaches_the_model_only_as_delimited_data(run: Run, name: 
         for k in range(turns):
             user = rest[2 * k]
             assert user["role"] == "user"
-            assert user["content"] == blocks[k] + request_text.removeprefix("<data/>")
+            assert user["content"] == request_text.replace("<data/>", blocks[k])
             if 2 * k + 1 < len(rest) and (k < i or i >= n):
                 assert rest[2 * k + 1] == {"role": "assistant", "content": answers[k]}
         tasks = rest[2 * n :] if i >= n else []
@@ -161,7 +161,7 @@ def test_jinja_in_the_article_is_not_evaluated(run: Run) -> None:
         assert "Sentence(" not in sent and "'number':" not in sent  # no rendered {{ sentences }}
     # Only the template's own sentences are numbered: the loop in the article did not run.
     blocks = "".join(
-        m["content"] for m in requests[-1].messages if m["content"].startswith("<paragraph>")
+        m["content"] for m in requests[-1].messages[1:] if "<paragraph>" in m["content"]
     )
     numbers = [int(n) for n in re.findall(r"\[(\d+)\] ", blocks)]
     assert numbers == list(range(1, len(article.sentences) + 1))
@@ -192,7 +192,7 @@ def test_article_cannot_close_its_own_delimiters(run: Run) -> None:
     article, _, requests = run(CORPUS / "05_delimiter_breakout.txt")
     assert "</article>" in (CORPUS / "05_delimiter_breakout.txt").read_text(encoding="utf-8")
     users = [m["content"] for m in requests[-1].messages if m["role"] == "user"]
-    blocks = [u for u in users if u.startswith("<paragraph>\n")]
+    blocks = [u for u in users if "<paragraph>\n" in u]
     assert len(blocks) == len(article.paragraphs)
     for block in blocks:
         inner = block.split("<paragraph>\n", 1)[1].split("\n</paragraph>", 1)[0]
