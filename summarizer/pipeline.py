@@ -382,7 +382,7 @@ class Summarizer:
         talks = [_Conversation(chunk) for chunk in plan_chunks(article, self._backend.chunk_chars)]
         translations = await self._translate_chunks(article, talks, rec)
         translation_en = "\n\n".join(translations)
-        draft = await self._summarize_chunks(talks, rec)
+        draft = _without_source_copies(await self._summarize_chunks(talks, rec), article)
         claims: list[Claim] = []
         rejected: list[RejectedClaim] = []
         for talk in talks:
@@ -925,6 +925,24 @@ def _verbatim_attribution(pick: ClaimPick, cue: str) -> str:
         assert span is not None
         return sentence[span[0] : span[1]]
     return cue
+
+
+def _without_source_copies(draft: SummaryDraft, article: Article) -> SummaryDraft:
+    """The draft without summary sentences and points copied word for word from a source that
+    is not in English: that is no English summary but a passage in the source, e.g. an English
+    instruction planted in a German article ("Ignore all previous instructions…")."""
+    if article.language in ("en", "und"):
+        return draft
+
+    def copied(text: str) -> bool:
+        return len(text.split()) >= 4 and locate_quote(text, article.text) is not None
+
+    return draft.model_copy(
+        update={
+            "summary_sentences": [t for t in draft.summary_sentences if not copied(t)],
+            "key_points_en": [t for t in draft.key_points_en if not copied(t)],
+        }
+    )
 
 
 def _unique_entities(entities: list[Entity]) -> list[Entity]:
