@@ -74,7 +74,7 @@ async def ideal_parts(server: Embedded) -> tuple[int, dict[str, int], dict[str, 
     instructions, and each task's opening words (to recognise its requests). A translate
     call's own instructions are its paragraph's wrapper and request, with no sentences."""
     base = load_prompt("base")
-    system = [m.model_dump() for m in base.messages if m.repeat is None]
+    system = base.as_messages()  # no turns: the messages outside the repeated block
     turn = [m.model_dump() for m in base.messages if m.repeat and m.role == "user"]
     per_task = {"translate": sum([await server.tokens(t) for t in static_text(turn)])}
     openers: dict[str, str] = {}
@@ -82,7 +82,7 @@ async def ideal_parts(server: Embedded) -> tuple[int, dict[str, int], dict[str, 
         if task == "translate":
             continue
         messages = load_prompt(task).as_messages()  # no turns: the task's own messages
-        own = messages[len(system) :] if task != "merge" else messages
+        own = messages[len(system) :] if messages[: len(system)] == system else messages
         per_task[task] = sum([await server.tokens(text) for text in static_text(own)])
         openers[task] = own[-1]["content"].split("{{")[0].split("{%")[0].strip()[:40]
     shared = sum([await server.tokens(text) for text in static_text(system)])

@@ -379,7 +379,7 @@ class Summarizer:
 
     async def _summarize(self, article: Article, rec: _Recorder) -> ArticleResult:
         started = time.perf_counter()
-        talks = [_Conversation(chunk) for chunk in plan_chunks(article, self._backend.chunk_chars)]
+        talks = self._conversations(article)
         translations = await self._translate_chunks(article, talks, rec)
         translation_en = "\n\n".join(translations)
         draft = _without_source_copies(await self._summarize_chunks(talks, rec), article)
@@ -427,8 +427,12 @@ class Summarizer:
 
     async def atranslate(self, article: Article, rec: _Recorder) -> list[str]:
         """English paragraphs, one per source paragraph (English sources pass through)."""
-        talks = [_Conversation(chunk) for chunk in plan_chunks(article, self._backend.chunk_chars)]
+        talks = self._conversations(article)
         return await self._translate_chunks(article, talks, rec)
+
+    def _conversations(self, article: Article) -> list[_Conversation]:
+        """An empty conversation per chunk of the article."""
+        return [_Conversation(chunk) for chunk in plan_chunks(article, self._backend.chunk_chars)]
 
     async def _translate_chunks(
         self, article: Article, talks: list[_Conversation], rec: _Recorder

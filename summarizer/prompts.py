@@ -85,10 +85,14 @@ class PromptTemplate:
                 for m in messages[i:j]:
                     if m.role == "assistant" and item.get("answer") is None:
                         continue
-                    content = "{% set turn = " + f"{block}[{n}]" + " %}" + m.content
-                    out.append({"role": m.role, "content": content})
+                    out.append({"role": m.role, "content": _in_turn(m.content, block, n)})
             i = j
         return out
+
+
+def _in_turn(content: str, block: str, index: int) -> str:
+    """A `repeat` message's template as sent for item `index` of `block`: `turn` bound to it."""
+    return "{% set turn = " + f"{block}[{index}]" + " %}" + content
 
 
 def bundled_prompts_dir() -> Path:
@@ -125,7 +129,7 @@ def _check_variables(path: Path, messages: list[Message], declared: set[str]) ->
         try:
             source = message.content
             if message.repeat is not None:  # as `as_messages` sends it
-                source = "{% set turn = " + message.repeat + "[0] %}" + source
+                source = _in_turn(source, message.repeat, 0)
             used |= meta.find_undeclared_variables(env.parse(source))
         except TemplateSyntaxError as exc:
             raise PromptError(f"{path}: template syntax error: {exc}", path=path) from None

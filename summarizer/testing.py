@@ -786,21 +786,16 @@ def article_responder(request: RecordedRequest) -> FakeReply:
     article's sentence count; claims → the first three numbered sentences as claims. The reply
     is shaped for the request's mode (tool call, json_schema content, or a ```json block).
     """
-    contents = [str(m.get("content", "")) for m in request.messages[1:]]
+    messages = [(str(m.get("role")), str(m.get("content", ""))) for m in request.messages[1:]]
     paragraphs = [
         c.split("<paragraph>", 1)[1].split("</paragraph>", 1)[0].strip()
-        for c in contents
+        for _, c in messages
         if "<paragraph>" in c
     ]
     article_text = "\n".join(paragraphs)
     # The task is the first user message that is no paragraph (re-asks append more after it);
     # with none, the last paragraph is to be translated.
-    roles = [str(m.get("role")) for m in request.messages[1:]]
-    tasks = [
-        c
-        for c, role in zip(contents, roles, strict=True)
-        if role == "user" and "<paragraph>" not in c
-    ]
+    tasks = [c for role, c in messages if role == "user" and "<paragraph>" not in c]
     if not tasks:
         return FakeReply(content=f"EN: {paragraphs[-1] if paragraphs else ''}")
     task_text = tasks[0]
