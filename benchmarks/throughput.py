@@ -9,15 +9,18 @@ keeps `concurrency` requests in flight all the time:
 
 and the ratio measured / ideal shows what the client itself costs (goal <= 1.10). The fake
 server runs in its own process (it must not share our interpreter's GIL); the cache is fresh,
-so every call is a request. One warm-up article is run first (imports, first connections).
+so every call is a request. Eight warm-up articles run first (imports, first connections,
+each worker's first calls). The run uses the defaults a user gets: 32 in flight against a
+remote endpoint is 2 worker processes on 2 cores (`summarizer.workers`).
 
-Besides the ratio it prints the client's CPU time per request: the pipeline's event loop is
-one thread, so it cannot do more than 1 / cpu_per_request requests a second, whatever the
-concurrency. On Linux it also prints the fake server's CPU per request: on a 2-core machine
-the two processes share the cores.
+Besides the ratio it prints CPU time per request (Linux): the parent's (reading articles,
+duplicates, order, the memo) and the workers' (openai, instructor, the HTTP stack: one event
+loop each, which cannot do more than 1 / cpu_per_request requests a second), and the fake
+server's: on a 2-core machine all of them share the cores.
 
     python benchmarks/throughput.py [--articles 500] [--latency 0.1] [--concurrency 32]
-    py-spy record -o profile.svg -- .venv/bin/python benchmarks/throughput.py --articles 200
+                                    [--workers N] [--no-cache]
+    py-spy record --subprocesses -o profile.svg -- .venv/bin/python benchmarks/throughput.py
 """
 
 from __future__ import annotations
@@ -69,6 +72,19 @@ def process_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def children_cpu(exclude: int) -> float | None:
+    """CPU seconds used so far by this process's children except `exclude` (the workers)."""
+    me, total = str(os.getpid()), 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me and int(stat.parent.name) != exclude:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total if Path("/proc").is_dir() else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -76,12 +92,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--latency", type=float, default=0.1, help="seconds per request")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=None, help="default: auto")
+    parser.add_argument("--no-cache", action="store_true")
     args = parser.parse_args()
     server, base_url = start_server(args.latency)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            paths = write_corpus(root / "articles", args.articles + 1)
+            warmup = 8  # one-time costs: imports, first connections, each worker's first calls
+            paths = write_corpus(root / "articles", args.articles + warmup)
             settings = Settings(
                 model="fake-model",
                 base_url=base_url,
@@ -89,16 +108,21 @@ def main() -> None:
                 mode="json_schema",
                 cache_dir=root / "cache",
                 concurrency=args.concurrency,
+                workers=args.workers,
+                use_cache=not args.no_cache,
             )
             with Summarizer(settings) as s:
-                warm = list(s.summarize_paths(paths[-1:]))  # imports, first connection
-                assert isinstance(warm[0], ArticleResult), warm
+                warm = list(s.summarize_paths(paths[args.articles :]))
+                assert all(isinstance(w, ArticleResult) for w in warm), warm
                 server_cpu0 = process_cpu(server.pid)
+                workers_cpu0 = children_cpu(exclude=server.pid)
                 cpu0, started = time.process_time(), time.perf_counter()
-                results = list(s.summarize_paths(paths[:-1]))
+                results = list(s.summarize_paths(paths[: args.articles]))
                 elapsed = time.perf_counter() - started
                 cpu = time.process_time() - cpu0
                 server_cpu1 = process_cpu(server.pid)
+                workers_cpu1 = children_cpu(exclude=server.pid)
+                workers = s.workers
     finally:
         server.terminate()
         server.wait(10)
@@ -107,16 +131,21 @@ def main() -> None:
     requests = sum(r.provenance.attempts.requests for r in ok)
     ideal = requests * args.latency / args.concurrency
     ratio = elapsed / ideal
-    ms_cpu = 1000 * cpu / requests
     needed = args.concurrency / args.latency
     print(f"articles={args.articles} requests={requests} ({requests / args.articles:.1f}/article)")
-    print(f"latency={args.latency:.3f} s concurrency={args.concurrency} cores={os.cpu_count()}")
-    print(f"ideal    {ideal:7.2f} s  (requests x latency / concurrency)")
-    print(f"measured {elapsed:7.2f} s  ({requests / elapsed:.0f} requests/s)")
     print(
-        f"client CPU {ms_cpu:.2f} ms per request: at most {1000 / ms_cpu:.0f} requests/s "
-        f"on one event loop; this run needs {needed:.0f}/s"
+        f"latency={args.latency:.3f} s concurrency={args.concurrency} workers={workers} "
+        f"cores={os.cpu_count()}"
     )
+    print(f"ideal    {ideal:7.2f} s  (requests x latency / concurrency)")
+    print(f"measured {elapsed:7.2f} s  ({requests / elapsed:.0f} requests/s; needs {needed:.0f}/s)")
+    print(f"parent CPU {1000 * cpu / requests:.2f} ms per request")
+    if workers > 1 and workers_cpu0 is not None and workers_cpu1 is not None:
+        per_worker = 1000 * (workers_cpu1 - workers_cpu0) / requests
+        print(
+            f"workers CPU {per_worker:.2f} ms per request: at most {1000 / per_worker:.0f} "
+            f"requests/s per worker, {1000 * workers / per_worker:.0f} for {workers}"
+        )
     if server_cpu0 is not None and server_cpu1 is not None:
         server_ms = 1000 * (server_cpu1 - server_cpu0) / requests
         print(f"fake server CPU {server_ms:.2f} ms per request (its own process)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 from urllib.parse import urlparse
 
@@ -18,6 +19,7 @@ from summarizer.tasks import chunk_chars
 __all__ = ["Backend"]
 
 _REMOTE_CONCURRENCY = 8
+_LANES_PER_WORKER = 16
 
 
 class Backend:
@@ -77,6 +79,22 @@ class Backend:
             return self.settings.concurrency
         return 1 if self.settings.is_embedded else _REMOTE_CONCURRENCY
 
+    def workers(self, concurrency: int) -> int:
+        """Processes a batch with `concurrency` articles in flight runs in (see
+        `summarizer.workers`): `settings.workers`, else one per 16 in flight up to the cores.
+        Always 1 for the embedded server (one llama.cpp process serves every call) and for
+        an injected client (it lives in this process)."""
+        if self.settings.is_embedded or self._client is not None or os.name != "posix":
+            return 1
+        if self.settings.workers is not None:
+            return self.settings.workers
+        return max(1, min(os.cpu_count() or 1, concurrency // _LANES_PER_WORKER))
+
+    @property
+    def gate(self) -> RateGate:
+        """The run-wide pause after a 429."""
+        return self._gate
+
     async def llm(self) -> LLMClient:
         """The client, starting the embedded server on first use."""
         async with self._lock:
@@ -115,7 +133,7 @@ class Backend:
             api_key=api_key,
             max_retries=0,
             timeout=settings.timeout,
-            http_client=openai.DefaultAsyncHttpxClient(trust_env=False) if local else None,
+            http_client=openai.DefaultAioHttpClient(trust_env=False) if local else None,
         )
 
     @property

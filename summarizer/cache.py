@@ -9,6 +9,7 @@ warning: it never fails a run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -62,7 +63,8 @@ class ResultCache:
         if enabled:
             try:
                 directory.mkdir(parents=True, exist_ok=True)
-                self._cache = diskcache.Cache(str(directory), statistics=False)
+                # cull_limit=0: no eviction query on every write; `close` evicts instead.
+                self._cache = diskcache.Cache(str(directory), statistics=False, cull_limit=0)
             except Exception as exc:  # read-only, full, corrupt: degrade, never crash
                 self._warn(f"cache disabled, cannot open {directory}: {exc}")
 
@@ -143,7 +145,9 @@ class ResultCache:
         return n
 
     def close(self) -> None:
-        """Release the underlying SQLite handle."""
+        """Evict beyond the size limit (least recently stored first) and release SQLite."""
         if self._cache is not None:
             self._flush_counts()
+            with contextlib.suppress(Exception):  # eviction is housekeeping, never a failure
+                self._cache.cull()
             self._cache.close()

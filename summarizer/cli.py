@@ -175,6 +175,15 @@ def run(
             "--concurrency", "-j", min=1, help="Articles in flight (default per backend)."
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes for the batch (remote endpoints; default: one per 16 in flight, "
+            "up to the cores).",
+        ),
+    ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
     ] = False,
@@ -215,6 +224,7 @@ def run(
         model=model,
         base_url=base_url,
         concurrency=concurrency,
+        workers=workers,
         use_cache=False if no_cache else None,
         refresh=True if refresh else None,
         max_reasks=max_reasks,

@@ -22,6 +22,7 @@ Messages and exit codes are decided at the CLI edge only (`summarizer.cli`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "AuthError",
@@ -42,6 +43,17 @@ __all__ = [
 
 class SummarizerError(Exception):
     """Root of every error summarizer raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only data survives pickling (a worker process reports errors this way).
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[SummarizerError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(SummarizerError):

@@ -35,10 +35,9 @@ import instructor.v2.core.templating as instructor_templating
 import jinja2
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from instructor.core.hooks import Hooks
 from jinja2.sandbox import SandboxedEnvironment
 from openai.types.chat import ChatCompletion
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -121,14 +120,22 @@ class Completion(Generic[V]):
 
 
 class RateGate:
-    """A run-wide pause: after a 429 every call waits until the endpoint is ready again."""
+    """A run-wide pause: after a 429 every call waits until the endpoint is ready again.
+
+    `on_pause`, if set, hears each pause this process decides on, so that worker processes
+    can share it (see `summarizer.workers`).
+    """
 
     def __init__(self) -> None:
         self._resume_at = 0.0
+        self.on_pause: Callable[[float], None] | None = None
 
-    def pause(self, seconds: float) -> None:
-        """Hold all calls for `seconds` from now (extends, never shortens, a pause)."""
+    def pause(self, seconds: float, *, relay: bool = True) -> None:
+        """Hold all calls for `seconds` from now (extends, never shortens, a pause); `relay`
+        tells `on_pause` (False for a pause relayed from elsewhere)."""
         self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+        if relay and self.on_pause is not None:
+            self.on_pause(seconds)
 
     async def wait(self) -> None:
         """Sleep until the pause is over."""
@@ -315,6 +322,7 @@ class LLMClient:
     async def _send(self, **kwargs: Any) -> Any:
         """One instructor attempt: the raw create call under the transport retry policy."""
         stats = _current.get()
+        stats.attempts += 1
         retrying = AsyncRetrying(
             retry=retry_if_exception(_is_retryable),
             stop=stop_after_attempt(self.settings.max_retries + 1),
@@ -342,10 +350,15 @@ class LLMClient:
             if (value := kwargs.get(arg)) is not None:
                 options[option] = value
         body = {k: v for k, v in kwargs.items() if k not in _REQUEST_OPTIONS}
-        response = await self._client.post(  # type: ignore[call-overload]
-            "/chat/completions", body=body, cast_to=ChatCompletion, options=options, stream=False
+        data = await self._client.post(  # type: ignore[call-overload]
+            "/chat/completions", body=body, cast_to=object, options=options, stream=False
         )
-        return cast(ChatCompletion, response)
+        if not isinstance(data, dict):
+            raise GarbledResponseError(f"the response body is not a JSON object: {data!r:.200}")
+        try:  # pydantic-core validation: a fraction of openai's lax, field-by-field build
+            return ChatCompletion.model_validate(data)
+        except ValidationError:  # a server's odd but usable answer: build it leniently
+            return ChatCompletion.construct(**data)
 
     @staticmethod
     def _record(stats: CallStats, response: Any) -> None:
@@ -385,15 +398,6 @@ class LLMClient:
         finally:
             _current.reset(token)
 
-    def _hooks(self, stats_getter: Callable[[], CallStats]) -> Hooks:
-        hooks = Hooks()
-
-        def on_kwargs(*_: Any, **__: Any) -> None:
-            stats_getter().attempts += 1
-
-        hooks.on("completion:kwargs", on_kwargs)
-        return hooks
-
     async def text(
         self,
         *,
@@ -406,12 +410,10 @@ class LLMClient:
         """A plain-text completion (no grammar); raises `OutputTruncatedError` when cut off."""
 
         async def call() -> Any:
-            _current.get().attempts = 1  # instructor emits no hooks without a response model
             return await self._create(
                 response_model=None,
                 context=context,
                 messages=messages,
-                hooks=self._hooks(_current.get),
                 **self._params(max_tokens, stop),
             )
 
@@ -447,7 +449,6 @@ class LLMClient:
                 context=context,
                 messages=messages,
                 max_retries=self.settings.max_reasks,
-                hooks=self._hooks(_current.get),
                 **self._params(max_tokens),
             )
 

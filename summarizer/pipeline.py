@@ -21,7 +21,8 @@ import json
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Coroutine, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,6 +71,7 @@ from summarizer.tasks import (
     summary_budget,
     translation_budget,
 )
+from summarizer.workers import WorkerPool
 
 __all__ = ["Duplicate", "Item", "ItemError", "Summarizer", "summarize"]
 
@@ -191,7 +193,10 @@ class Summarizer:
         self._prompts: dict[str, PromptTemplate] = {
             task: load_prompt(task, prompts_dir) for task in TASKS
         }
+        self._prompts_dir = prompts_dir
         self._loop: _LoopThread | None = None
+        self._pool: WorkerPool | None = None
+        self._load_thread: ThreadPoolExecutor | None = None
         extra_rules = [self.settings.rules_file] if self.settings.rules_file else []
         self._rules = load_rules(*extra_rules)
 
@@ -220,12 +225,15 @@ class Summarizer:
         """Yield a result, `ItemError` or `Duplicate` per input, in input order; never stops."""
         agen = self.asummarize_paths(paths, concurrency=concurrency)
         loop = self._ensure_loop()
-        while True:
-            try:
-                item: Item = loop.run(agen.__anext__())
-            except StopAsyncIteration:
-                return
-            yield item
+        try:
+            while True:
+                try:
+                    item: Item = loop.run(agen.__anext__())
+                except StopAsyncIteration:
+                    return
+                yield item
+        finally:  # a caller that stops early stops the batch's work in flight too
+            loop.run(agen.aclose())
 
     def load(self, path: Path | str) -> Article:
         """Read and clean one article with this summarizer's limits and boilerplate rules."""
@@ -241,14 +249,44 @@ class Summarizer:
         """Articles processed at once by `summarize_paths` unless told otherwise."""
         return self._backend.default_concurrency
 
+    @property
+    def workers(self) -> int:
+        """Processes `summarize_paths` runs articles in at the default concurrency."""
+        return self._backend.workers(self.concurrency)
+
     def close(self) -> None:
-        """Stop the embedded server (if started), the loop thread, and close the cache."""
+        """Stop the worker processes and embedded server (if started), the loop thread, and
+        close the cache."""
         if self._loop is not None:
-            self._loop.run(self._backend.aclose())
+            self._loop.run(self.aclose())
             self._loop.close()
             self._loop = None
+        self._close_helpers()
         self._backend.close()
         self._cache.close()
+
+    async def aclose(self) -> None:
+        """`close` from async code: also stops the worker processes and the embedded server."""
+        self._close_helpers()
+        await self._backend.aclose()
+        self._backend.close()
+        self._cache.close()
+
+    def _close_helpers(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        if self._load_thread is not None:
+            self._load_thread.shutdown(wait=False, cancel_futures=True)
+            self._load_thread = None
+
+    def _loader(self) -> ThreadPoolExecutor:
+        """One thread reads and splits a batch's articles, in input order. Loading is
+        pure-Python CPU work: more threads would only share the GIL and finish every
+        article late instead of the first ones early."""
+        if self._load_thread is None:
+            self._load_thread = ThreadPoolExecutor(1, thread_name_prefix="summarizer-load")
+        return self._load_thread
 
     def __enter__(self) -> Summarizer:
         return self
@@ -269,13 +307,14 @@ class Summarizer:
 
     async def asummarize_paths(
         self, paths: Iterable[Path | str], *, concurrency: int | None = None
-    ) -> AsyncIterator[Item]:
+    ) -> AsyncGenerator[Item, None]:
         """Bounded-concurrency batch; yields in input order with a bounded reorder window.
 
         Inputs are files, folders (walked recursively), JSON/JSONL record files and '-' for
         standard input (see `summarizer.sources`).
         """
         limit = concurrency or self.concurrency
+        pool = await self._worker_pool(limit)
         window = max(limit * 4, 8)
         semaphore = asyncio.Semaphore(limit)
         pending: list[asyncio.Task[Item]] = []
@@ -288,8 +327,7 @@ class Summarizer:
 
         async def one(src: Source, after: asyncio.Event | None, loaded: asyncio.Event) -> Item:
             try:
-                async with semaphore:
-                    return await guarded(src, after, loaded)
+                return await guarded(src, after, loaded)
             finally:
                 loaded.set()
 
@@ -306,7 +344,10 @@ class Summarizer:
             return None
 
         async def guarded(src: Source, after: asyncio.Event | None, loaded: asyncio.Event) -> Item:
-            """Load, check for a duplicate (in input order), summarize; errors become items."""
+            """Load, check for a duplicate (in input order), summarize; errors become items.
+
+            Loading runs ahead of the `limit` lanes (within the reorder window): only the
+            summarizing holds a lane, so a lane never waits for a file to be read and split."""
             nonlocal spent
             rec: _Recorder | None = None
             try:
@@ -318,21 +359,28 @@ class Summarizer:
                     if duplicate := await first_seen(src, digest, after):
                         return duplicate
                     return _as_rerun(result, id=src.id, path=src.origin, started=started)
-                if budget is not None and spent >= budget:
-                    raise BudgetExhaustedError(
-                        f"{src.origin}: not started, the run's token budget of {budget:,} is "
-                        "spent; rerun to resume (finished work is cached)",
-                        budget=budget,
-                    )
-                article = await asyncio.to_thread(
-                    load_source, src, max_chars=self.settings.max_chars, rules=self._rules
+                article = await asyncio.get_running_loop().run_in_executor(
+                    self._loader(),
+                    functools.partial(
+                        load_source, src, max_chars=self.settings.max_chars, rules=self._rules
+                    ),
                 )
                 digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
                 if duplicate := await first_seen(src, digest, after):
                     return duplicate
                 loaded.set()
-                rec = _Recorder(preprocessing=article.preprocessing)
-                result = await self._summarize(article, rec)
+                async with semaphore:
+                    if budget is not None and spent >= budget:
+                        raise BudgetExhaustedError(
+                            f"{src.origin}: not started, the run's token budget of {budget:,} "
+                            "is spent; rerun to resume (finished work is cached)",
+                            budget=budget,
+                        )
+                    rec = _Recorder(preprocessing=article.preprocessing)
+                    if pool is None:
+                        result = await self._summarize(article, rec)
+                    else:
+                        result = await self._summarize_in(pool, article, rec)
                 if (key := self._memo_key(fingerprint(src, article.sha256))) is not None:
                     entry = {"result": result.model_dump(mode="json"), "text_sha256": digest}
                     self._cache.set(key, {"task": "article", **entry})
@@ -372,6 +420,25 @@ class Summarizer:
         finally:
             for task in pending:
                 task.cancel()
+
+    async def _worker_pool(self, concurrency: int) -> WorkerPool | None:
+        """The worker processes for a batch of `concurrency`, started once; None for one."""
+        size = self._backend.workers(concurrency)
+        if size > 1 and self._pool is None:
+            pool = WorkerPool(self.settings, size=size, prompts_dir=self._prompts_dir)
+            await asyncio.to_thread(pool.start)
+            self._pool = pool
+        return self._pool if size > 1 else None
+
+    @staticmethod
+    async def _summarize_in(pool: WorkerPool, article: Article, rec: _Recorder) -> ArticleResult:
+        """`_summarize` in a worker process, its spending recorded in `rec`."""
+        outcome = await pool.summarize(article)
+        rec.usage, rec.attempts = outcome.usage, outcome.attempts
+        if outcome.error is not None:
+            raise outcome.error
+        assert outcome.result is not None
+        return outcome.result
 
     async def asummarize(self, article: Article) -> ArticleResult:
         """Run the tasks for one loaded article, chunk by chunk if it is long."""

@@ -51,6 +51,13 @@ class Settings(BaseModel):
     retry_max_wait: float = Field(60.0, gt=0, description="Longest single backoff, seconds.")
     timeout: float = Field(600.0, gt=0, description="Seconds per HTTP request.")
     concurrency: int | None = Field(None, ge=1, le=256, description="None = backend default.")
+    workers: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="Processes for a batch; None = one per 16 articles in flight, up to the "
+        "cores (always 1 for the embedded model).",
+    )
     temperature: float = Field(0.0, ge=0, le=2)
     seed: int | None = 0
     repeat_penalty: float = Field(1.1, ge=1.0, le=2.0, description="Sent to llama.cpp servers.")

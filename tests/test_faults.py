@@ -320,11 +320,12 @@ def _one_429_after(n_before: int, *, reply_delay: float) -> Callable[[RecordedRe
 
 
 def _run_with_one_429(
-    settings: Callable[..., Settings], paths: list[Path], *, reply_delay: float
+    settings: Callable[..., Settings], paths: list[Path], *, reply_delay: float, workers: int = 1
 ) -> tuple[list[RecordedRequest], int]:
     with FakeLLMServer(responder=_one_429_after(30, reply_delay=reply_delay)) as server:
         # retry_max_wait caps a Retry-After: leave room for 0.5 s.
-        with Summarizer(settings(server, concurrency=8, retry_max_wait=2.0)) as s:
+        config = settings(server, concurrency=8, retry_max_wait=2.0, workers=workers)
+        with Summarizer(config) as s:
             items = list(s.summarize_paths(paths))
         requests = server.chat_requests
     assert all(isinstance(i, ArticleResult) for i in items)
@@ -332,11 +333,13 @@ def _run_with_one_429(
     return requests, 30
 
 
+@pytest.mark.parametrize("workers", [1, 2], ids=["one process", "two workers"])
 def test_retry_after_on_one_429_pauses_every_request_of_the_run(
-    make_settings: Callable[..., Settings], corpus: Callable[[int], list[Path]]
+    make_settings: Callable[..., Settings], corpus: Callable[[int], list[Path]], workers: int
 ) -> None:
-    """8 lanes busy (replies take 0.3 s); one 429 with Retry-After: 0.5 stops them all."""
-    requests, i429 = _run_with_one_429(make_settings, corpus(12), reply_delay=0.3)
+    """8 lanes busy (replies take 0.3 s); one 429 with Retry-After: 0.5 stops them all, in
+    every worker process (the one that saw it tells the others through the parent)."""
+    requests, i429 = _run_with_one_429(make_settings, corpus(12), reply_delay=0.3, workers=workers)
     t429 = requests[i429].time
     after = [r.time - t429 for r in requests[i429 + 1 :]]
     # The 429 is answered at once; the other 7 lanes are waiting for their replies, and

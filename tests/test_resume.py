@@ -40,7 +40,9 @@ def article_of(request: RecordedRequest) -> str:
     return f"a{int(number):05d}"
 
 
-def cli_env(server: FakeLLMServer, cache: Path, concurrency: int) -> dict[str, str]:
+def cli_env(
+    server: FakeLLMServer, cache: Path, concurrency: int, workers: int = 1
+) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -53,6 +55,7 @@ def cli_env(server: FakeLLMServer, cache: Path, concurrency: int) -> dict[str, s
         SUMMARIZER_MODE="json_schema",
         SUMMARIZER_CACHE_DIR=str(cache),
         SUMMARIZER_CONCURRENCY=str(concurrency),
+        SUMMARIZER_WORKERS=str(workers),
         SUMMARIZER_RETRY_MAX_WAIT="0.05",
     )
     return env
@@ -86,13 +89,16 @@ def slow_fake() -> Iterator[FakeLLMServer]:
         yield server
 
 
+@pytest.mark.parametrize("workers", [1, 2], ids=["one process", "two workers"])
 def test_kill_9_midway_then_resume_redoes_only_unfinished_articles(
-    slow_fake: FakeLLMServer, tmp_path: Path
+    slow_fake: FakeLLMServer, tmp_path: Path, workers: int
 ) -> None:
+    """With workers, kill -9 of the run ends them too: their stdin closes. (`communicate`
+    waits for them: they hold the run's stderr.)"""
     paths = write_corpus(tmp_path / "articles", 100)
     ids = [p.stem for p in paths]
     out = tmp_path / "out"
-    env = cli_env(slow_fake, tmp_path / "cache", concurrency=4)
+    env = cli_env(slow_fake, tmp_path / "cache", concurrency=4, workers=workers)
 
     proc = run_cli(tmp_path / "articles", out, env, cwd=tmp_path)
     deadline = time.monotonic() + 120

@@ -1,0 +1,323 @@
+"""Worker processes: a batch's articles summarized in several interpreters at once.
+
+One event loop drives only so many requests a second: openai, instructor and the HTTP stack
+cost a few milliseconds of CPU per request (see `benchmarks/throughput.py`). With many
+articles in flight against a fast endpoint, a batch hands its articles to worker processes,
+each with its own event loop, HTTP client and handle on the shared cache (diskcache is safe
+across processes). The parent keeps everything that needs one view of the run: reading the
+inputs, duplicates, output order, the token budget and the finished-article memo.
+
+A worker is a fresh `python` running `summarizer.workers.serve`; it never re-imports the
+caller's `__main__`.
+The two talk over its stdin and stdout with pickled messages (its own output goes to stderr):
+
+```
+parent                                      worker
+  (Settings, prompts_dir, log levels)  ──▶    builds a Summarizer
+                                       ◀──    ("ready", pid)
+  ("job", id, Article)                 ──▶    Summarizer._summarize on its own loop
+  ("cancel", id)                       ──▶    cancels that article
+  ("pause", seconds)                   ──▶    every call waits (another worker saw a 429)
+                                       ◀──    ("pause", seconds)  this worker saw a 429
+                                       ◀──    ("done", id, result, error, usage, attempts)
+```
+
+A worker that dies fails only the articles it held (their finished calls are in the cache,
+so a rerun resumes them), and a new one takes its place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import pickle
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from summarizer.errors import SummarizerError
+from summarizer.schema import ArticleResult, Attempts, Usage
+
+if TYPE_CHECKING:
+    from summarizer.article import Article
+    from summarizer.settings import Settings
+
+__all__ = ["Outcome", "WorkerPool"]
+
+log = logging.getLogger(__name__)
+
+_LOGGERS = ("", "summarizer", "httpx", "httpcore", "openai", "instructor")
+_START_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker reports for one article: its result or error, and what it spent."""
+
+    result: ArticleResult | None
+    error: BaseException | None
+    usage: Usage = field(default_factory=Usage)
+    attempts: Attempts = field(default_factory=Attempts)
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: subprocess.Popen[bytes]
+    inbox: Connection  # parent -> worker
+    outbox: Connection  # worker -> parent
+    jobs: dict[int, asyncio.Future[Outcome]] = field(default_factory=dict)
+    ready: bool = False
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None and not self.outbox.closed
+
+
+class WorkerPool:
+    """`size` worker processes serving `Summarizer._summarize` for one parent.
+
+    Started lazily by the first `summarize` and kept until `close`, so several batches of
+    one `Summarizer` share the processes.
+    """
+
+    def __init__(self, settings: Settings, *, size: int, prompts_dir: Path | None = None) -> None:
+        self.settings = settings
+        self.size = size
+        self._prompts_dir = prompts_dir
+        self._workers: list[_Worker] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ids = 0
+        self._respawns = 0
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the workers and wait until each has built its Summarizer."""
+        if self._workers:
+            return
+        workers = [self._spawn() for _ in range(self.size)]
+        self._workers = workers
+        for worker in workers:
+            self._await_ready(worker)
+
+    def close(self) -> None:
+        """Stop every worker (closing its stdin ends it) and wait for it."""
+        for worker in self._workers:
+            self._unwatch(worker)
+            worker.inbox.close()
+        for worker in self._workers:
+            try:
+                worker.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
+            worker.outbox.close()
+        self._workers = []
+        self._loop = None
+
+    def _spawn(self) -> _Worker:
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (package_root, env.get("PYTHONPATH", "")) if p
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from summarizer.workers import serve; serve()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        inbox = Connection(os.dup(process.stdin.fileno()), readable=False)
+        outbox = Connection(os.dup(process.stdout.fileno()), writable=False)
+        process.stdin.close()
+        process.stdout.close()
+        levels = {name: logging.getLogger(name).getEffectiveLevel() for name in _LOGGERS}
+        inbox.send((self.settings, self._prompts_dir, levels))
+        return _Worker(process, inbox, outbox)
+
+    def _await_ready(self, worker: _Worker) -> None:
+        try:
+            if not worker.outbox.poll(_START_TIMEOUT):
+                raise SummarizerError(f"a worker process did not start in {_START_TIMEOUT:.0f} s")
+            message = worker.outbox.recv()
+        except (EOFError, OSError):
+            code = worker.process.wait()
+            raise SummarizerError(f"a worker process exited with code {code} on start") from None
+        if message[0] == "failed":
+            worker.process.wait()
+            raise message[1]
+        worker.ready = True
+
+    # -- the parent's side of a batch ----------------------------------------------------
+
+    async def summarize(self, article: Article) -> Outcome:
+        """Summarize `article` in the least busy worker; a cancelled wait cancels it there."""
+        self._bind(asyncio.get_running_loop())
+        worker = min((w for w in self._workers if w.alive), key=lambda w: len(w.jobs), default=None)
+        if worker is None:
+            raise SummarizerError("no worker process is running")
+        self._ids += 1
+        job = self._ids
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        worker.jobs[job] = future
+        try:
+            worker.inbox.send(("job", job, article))
+            return await future
+        except asyncio.CancelledError:
+            if worker.jobs.pop(job, None) is not None and worker.alive:
+                self._send(worker, ("cancel", job))
+            raise
+        except OSError as exc:  # the pipe broke: the worker is gone
+            worker.jobs.pop(job, None)
+            raise SummarizerError(f"lost the worker process: {exc}") from None
+
+    def _bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Watch the workers' pipes from `loop` (the loop of the current batch)."""
+        if self._loop is loop:
+            return
+        self.start()
+        for worker in self._workers:
+            self._unwatch(worker)
+        self._loop = loop
+        for worker in self._workers:
+            loop.add_reader(worker.outbox.fileno(), self._on_message, worker)
+
+    def _unwatch(self, worker: _Worker) -> None:
+        if self._loop is not None and not self._loop.is_closed() and not worker.outbox.closed:
+            self._loop.remove_reader(worker.outbox.fileno())
+
+    def _on_message(self, worker: _Worker) -> None:
+        try:
+            while worker.outbox.poll():
+                message = worker.outbox.recv()
+                if message[0] == "done":
+                    _, job, result, error, usage, attempts = message
+                    future = worker.jobs.pop(job, None)
+                    if future is not None and not future.done():
+                        future.set_result(Outcome(result, error, usage, attempts))
+                elif message[0] == "failed":
+                    log.warning("a worker process could not start: %s", message[1])
+                elif message[0] == "pause":
+                    for other in self._workers:
+                        if other is not worker and other.alive:
+                            self._send(other, message)
+        except (EOFError, OSError):
+            self._lost(worker)
+
+    def _lost(self, worker: _Worker) -> None:
+        """A worker died: fail the articles it held and start another in its place."""
+        self._unwatch(worker)
+        worker.outbox.close()
+        code = worker.process.wait()
+        for future in worker.jobs.values():
+            if not future.done():
+                future.set_exception(
+                    SummarizerError(
+                        f"the worker process summarizing this article exited (code {code}); "
+                        "rerun to resume it (its finished calls are cached)"
+                    )
+                )
+        worker.jobs.clear()
+        log.warning("a worker process exited (code %s)", code)
+        if self._respawns < self.size * 3 and self._loop is not None:
+            self._respawns += 1
+            fresh = self._spawn()
+            self._workers[self._workers.index(worker)] = fresh
+            self._loop.add_reader(fresh.outbox.fileno(), self._on_message, fresh)
+
+    @staticmethod
+    def _send(worker: _Worker, message: tuple[Any, ...]) -> None:
+        with contextlib.suppress(OSError):  # its reader sees the pipe close, handles the loss
+            worker.inbox.send(message)
+
+
+# -- the worker's side -------------------------------------------------------------------
+
+
+def serve() -> None:
+    """Entry point of a worker: read jobs from stdin, write outcomes to stdout."""
+    inbox = Connection(os.dup(0), writable=False)
+    outbox = Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)  # stray prints go to stderr, never into the message stream
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    settings, prompts_dir, levels = inbox.recv()
+    logging.basicConfig(stream=sys.stderr, format="%(message)s")
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    asyncio.run(_serve_async(inbox, outbox, settings, prompts_dir))
+
+
+async def _serve_async(
+    inbox: Connection, outbox: Connection, settings: Settings, prompts_dir: Path | None
+) -> None:
+    from summarizer.pipeline import Summarizer, _Recorder
+
+    loop = asyncio.get_running_loop()
+    try:
+        summarizer = Summarizer(settings, prompts_dir=prompts_dir)
+    except Exception as exc:
+        _reply(outbox, ("failed", exc))
+        return
+    tasks: dict[int, asyncio.Task[None]] = {}
+    ended: asyncio.Future[None] = loop.create_future()
+    gate = summarizer._backend.gate
+    gate.on_pause = lambda seconds: _reply(outbox, ("pause", seconds))
+
+    async def job(number: int, article: Article) -> None:
+        rec = _Recorder(preprocessing=article.preprocessing)
+        result: ArticleResult | None = None
+        error: BaseException | None = None
+        try:
+            result = await summarizer._summarize(article, rec)
+        except Exception as exc:  # reported to the parent, which makes it the item's error
+            error = exc
+        finally:
+            tasks.pop(number, None)
+        _reply(outbox, ("done", number, result, error, rec.usage, rec.attempts))
+
+    def on_message() -> None:
+        try:
+            while inbox.poll():
+                message = inbox.recv()
+                if message[0] == "job":
+                    tasks[message[1]] = loop.create_task(job(message[1], message[2]))
+                elif message[0] == "cancel" and (task := tasks.pop(message[1], None)):
+                    task.cancel()
+                elif message[0] == "pause":
+                    gate.pause(message[1], relay=False)
+        except (EOFError, OSError):
+            if not ended.done():
+                ended.set_result(None)
+
+    loop.add_reader(inbox.fileno(), on_message)
+    _reply(outbox, ("ready", os.getpid()))
+    try:
+        await ended
+    finally:
+        loop.remove_reader(inbox.fileno())
+        for task in list(tasks.values()):
+            task.cancel()
+        await asyncio.gather(*tasks.values(), return_exceptions=True)
+        await summarizer.aclose()
+
+
+def _reply(outbox: Connection, message: tuple[Any, ...]) -> None:
+    """Send `message`; an error that cannot be pickled goes as its type and text."""
+    try:
+        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        parts = list(message)
+        error = parts[3] if parts[0] == "done" else parts[1]
+        plain = SummarizerError(f"unexpected {type(error).__name__}: {error}")
+        parts[3 if parts[0] == "done" else 1] = plain
+        payload = pickle.dumps(tuple(parts), protocol=pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(OSError):  # the parent is gone; the worker ends with its stdin
+        outbox.send_bytes(payload)
