@@ -2,7 +2,8 @@
 
 For each size, a fresh child process summarizes that many synthetic articles against the fake
 server (no latency, its own process) with 32 articles in flight and a fresh cache, and reports
-its wall time and peak resident memory (`ru_maxrss`). The child also reports its resident
+its wall time and peak resident memory (`ru_maxrss`), and the largest peak of its worker
+processes (2 at 32 in flight on 2 cores: `summarizer.workers`). The child also reports its resident
 memory after imports and one warm-up article, so the growth with the batch size is visible
 apart from the interpreter and libraries. Flat per-article time and flat peak memory mean
 nothing in the batch path grows with the number of articles. `--no-cache` separates the
@@ -72,6 +73,8 @@ def worker(
         elapsed = time.perf_counter() - started
         heap_mb = tracemalloc.get_traced_memory()[1] / 1e6 if trace else None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1000  # KB on Linux
+    # The worker processes (summarizer.workers), waited for when the Summarizer closed.
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1000
     print(
         json.dumps(
             {
@@ -81,6 +84,7 @@ def worker(
                 "seconds": elapsed,
                 "baseline_mb": baseline,
                 "peak_mb": peak,
+                "worker_peak_mb": worker_peak,
                 "python_heap_peak_mb": heap_mb,
             }
         )
@@ -160,7 +164,7 @@ def main() -> None:
         reports = []
         print(
             f"{'articles':>8} {'seconds':>8} {'ms/article':>10} {'requests/s':>10} "
-            f"{'base MB':>8} {'peak MB':>8} {'growth MB':>9}"
+            f"{'base MB':>8} {'peak MB':>8} {'growth MB':>9} {'worker MB':>9}"
         )
         for count in sizes:
             r = run_size(count, folder, root, use_cache=not args.no_cache, trace=args.tracemalloc)
@@ -168,7 +172,8 @@ def main() -> None:
             print(
                 f"{count:8d} {r['seconds']:8.1f} {1000 * r['seconds'] / count:10.2f} "
                 f"{r['requests'] / r['seconds']:10.0f} {r['baseline_mb']:8.1f} "
-                f"{r['peak_mb']:8.1f} {r['peak_mb'] - r['baseline_mb']:9.1f}"
+                f"{r['peak_mb']:8.1f} {r['peak_mb'] - r['baseline_mb']:9.1f} "
+                f"{r['worker_peak_mb']:9.1f}"
                 + (
                     f"  python heap peak {heap:.1f} MB"
                     if (heap := r["python_heap_peak_mb"])

@@ -314,7 +314,7 @@ class Summarizer:
         standard input (see `summarizer.sources`).
         """
         limit = concurrency or self.concurrency
-        pool = await self._worker_pool(limit)
+        pool = self._worker_pool(limit)
         window = max(limit * 4, 8)
         semaphore = asyncio.Semaphore(limit)
         pending: list[asyncio.Task[Item]] = []
@@ -421,13 +421,12 @@ class Summarizer:
             for task in pending:
                 task.cancel()
 
-    async def _worker_pool(self, concurrency: int) -> WorkerPool | None:
-        """The worker processes for a batch of `concurrency`, started once; None for one."""
+    def _worker_pool(self, concurrency: int) -> WorkerPool | None:
+        """The worker processes for a batch of `concurrency` (kept for later batches; they
+        start with the first article to summarize); None to run in this process."""
         size = self._backend.workers(concurrency)
         if size > 1 and self._pool is None:
-            pool = WorkerPool(self.settings, size=size, prompts_dir=self._prompts_dir)
-            await asyncio.to_thread(pool.start)
-            self._pool = pool
+            self._pool = WorkerPool(self.settings, size=size, prompts_dir=self._prompts_dir)
         return self._pool if size > 1 else None
 
     @staticmethod

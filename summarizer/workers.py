@@ -93,6 +93,7 @@ class WorkerPool:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ids = 0
         self._respawns = 0
+        self._starting: asyncio.Lock | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -157,7 +158,13 @@ class WorkerPool:
     # -- the parent's side of a batch ----------------------------------------------------
 
     async def summarize(self, article: Article) -> Outcome:
-        """Summarize `article` in the least busy worker; a cancelled wait cancels it there."""
+        """Summarize `article` in the least busy worker; a cancelled wait cancels it there.
+
+        The first call starts the workers (a batch served from the memo never does)."""
+        if not self._workers:
+            self._starting = self._starting or asyncio.Lock()
+            async with self._starting:
+                await asyncio.to_thread(self.start)
         self._bind(asyncio.get_running_loop())
         worker = min((w for w in self._workers if w.alive), key=lambda w: len(w.jobs), default=None)
         if worker is None:
