@@ -102,9 +102,15 @@ class WorkerPool:
         if self._workers:
             return
         workers = [self._spawn() for _ in range(self.size)]
-        self._workers = workers
-        for worker in workers:
-            self._await_ready(worker)
+        try:
+            for worker in workers:
+                self._await_ready(worker)
+        except BaseException:
+            for worker in workers:
+                worker.process.kill()
+                worker.process.wait()
+            raise
+        self._workers = workers  # only now: a batch's reader must not race `_await_ready`
 
     def close(self) -> None:
         """Stop every worker (closing its stdin ends it) and wait for it."""
@@ -164,7 +170,8 @@ class WorkerPool:
         if not self._workers:
             self._starting = self._starting or asyncio.Lock()
             async with self._starting:
-                await asyncio.to_thread(self.start)
+                if not self._workers:
+                    await asyncio.to_thread(self.start)
         self._bind(asyncio.get_running_loop())
         worker = min((w for w in self._workers if w.alive), key=lambda w: len(w.jobs), default=None)
         if worker is None:
@@ -188,7 +195,6 @@ class WorkerPool:
         """Watch the workers' pipes from `loop` (the loop of the current batch)."""
         if self._loop is loop:
             return
-        self.start()
         for worker in self._workers:
             self._unwatch(worker)
         self._loop = loop
