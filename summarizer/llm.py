@@ -150,7 +150,10 @@ def _compiled(source: str) -> jinja2.Template:
 
 def _apply_template(text: str, context: dict[str, Any]) -> str:
     """instructor's `apply_template`, with each template compiled once instead of per call."""
-    return textwrap.dedent(_compiled(text).render(**context))
+    rendered = _compiled(text).render(**context)
+    if rendered.startswith((" ", "\t")) or "\n " in rendered or "\n\t" in rendered:
+        return textwrap.dedent(rendered)
+    return rendered  # no line starts with blanks: dedent would return it unchanged
 
 
 def _cache_compiled_templates() -> None:

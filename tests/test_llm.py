@@ -11,7 +11,7 @@ import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
 from summarizer import Settings
-from summarizer.llm import LLMClient, request_params
+from summarizer.llm import LLMClient, _apply_template, request_params
 from summarizer.prompts import TASKS, load_prompt
 from summarizer.tasks import ClaimPicks, SummaryDraft
 from summarizer.testing import FakeLLMServer, article_responder
@@ -102,3 +102,12 @@ def test_request_body_equals_create_with_rendered_messages(task: str) -> None:
 
     with FakeLLMServer(responder=article_responder) as server:
         asyncio.run(both(server))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\n  b", "  a\n  b", "a\n\tb", "a\n \nb", "\n  a\n  b", "a\nb\n", "a  b\n\nc", "x\n   \n"],
+)
+def test_rendered_messages_are_dedented_exactly_as_instructor_does(text: str) -> None:
+    """The fast path (no line starts with a blank: nothing to dedent) changes nothing."""
+    assert _apply_template("{{ t }}", {"t": text}) == dedent(text)
