@@ -7,9 +7,11 @@ the whole cleaned text, so claims found in any chunk are grounded against the wh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summarizer.article import Article, Sentence
+from summarizer.tasks import TRANSLATION_PIECE_CHARS
 
 __all__ = ["TURN_CHARS", "Chunk", "Piece", "plan_chunks"]
 
@@ -42,21 +44,27 @@ class Chunk:
         counts: dict[int, int] = {}
         for s in article.sentences:
             counts[s.paragraph] = counts.get(s.paragraph, 0) + 1
-        runs: list[list[Sentence]] = []
-        for s in self.sentences:
-            last = runs[-1] if runs else None
-            if (
-                last is not None
-                and last[-1].paragraph == s.paragraph
-                and s.end - last[0].start <= max_chars
-            ):
-                last.append(s)
-            else:
-                runs.append([s])
         return [
             Piece(run[0].paragraph, run[0].start, run[-1].end, len(run) == counts[run[0].paragraph])
-            for run in runs
+            for run in _runs(self.sentences, max_chars)
         ]
+
+
+def _runs(sentences: Sequence[Sentence], max_chars: int) -> list[list[Sentence]]:
+    """Consecutive sentences grouped into pieces: one paragraph each, at most `max_chars` from
+    the first sentence's start to the last one's end (a longer sentence stands alone)."""
+    runs: list[list[Sentence]] = []
+    for s in sentences:
+        if runs and _continues(runs[-1][0], s, max_chars):
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs
+
+
+def _continues(first: Sentence, s: Sentence, max_chars: int) -> bool:
+    """Whether `s` joins the piece that starts with `first`."""
+    return first.paragraph == s.paragraph and s.end - first.start <= max_chars
 
 
 TURN_CHARS = 200
@@ -65,17 +73,23 @@ its data-block tags, sentence numbers, the request to translate it, the chat tem
 
 
 def plan_chunks(
-    article: Article, max_chars: int, *, per_paragraph: int = TURN_CHARS
+    article: Article,
+    max_chars: int,
+    *,
+    per_paragraph: int = TURN_CHARS,
+    piece_chars: int = TRANSLATION_PIECE_CHARS,
 ) -> list[Chunk]:
-    """Greedy chunks of at most `max_chars` source characters, each paragraph (or part of
-    one) counted `per_paragraph` characters longer (a longer sentence stands alone)."""
+    """Greedy chunks of at most `max_chars` source characters, each translation turn counted
+    `per_paragraph` characters longer: a turn per piece of at most `piece_chars`, as
+    `Chunk.pieces` cuts them (a longer sentence stands alone)."""
     chunks: list[list[Sentence]] = [[]]
     size = 0
     paragraphs: dict[int, list[Sentence]] = {}
     for s in article.sentences:
         paragraphs.setdefault(s.paragraph, []).append(s)
     for sentences in paragraphs.values():
-        length = sum(len(s.text) for s in sentences) + per_paragraph
+        turns = len(_runs(sentences, piece_chars))
+        length = sum(len(s.text) for s in sentences) + per_paragraph * turns
         if chunks[-1] and size + length > max_chars:
             chunks.append([])
             size = 0
@@ -83,11 +97,16 @@ def plan_chunks(
             chunks[-1].extend(sentences)
             size += length
             continue
-        size += per_paragraph  # a paragraph longer than a chunk: split between sentences
+        first: Sentence | None = None  # a paragraph longer than a chunk: split between sentences
         for s in sentences:
-            if chunks[-1] and size + len(s.text) > max_chars:
+            new_turn = first is None or not _continues(first, s, piece_chars)
+            cost = len(s.text) + (per_paragraph if new_turn else 0)
+            if chunks[-1] and size + cost > max_chars:
                 chunks.append([])
-                size = per_paragraph
+                size, new_turn = 0, True
+                cost = len(s.text) + per_paragraph
+            if new_turn:
+                first = s
             chunks[-1].append(s)
-            size += len(s.text)
+            size += cost
     return [Chunk(i, tuple(c)) for i, c in enumerate(chunks) if c]

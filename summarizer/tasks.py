@@ -73,7 +73,7 @@ def chunk_chars(context_tokens: int) -> int:
     chars/token), is about 0.71 tokens per source character, plus up to about 1,250 tokens of
     instructions and output budget (940 for ten claims); 0.95 leaves room for the response
     schema where a mode puts it in the prompt. What each paragraph adds besides its text
-    (tags, numbers, the request to translate it) is counted by `plan_chunks` per paragraph.
+    (tags, numbers, the request to translate it) is counted by `plan_chunks` per turn.
     """
     return max(800, int((context_tokens - 1300) / 0.95))
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from summarizer import Summarizer
 from summarizer.article import PARAGRAPH_SEPARATOR, from_text
-from summarizer.chunking import plan_chunks
-from summarizer.tasks import chunk_chars
+from summarizer.chunking import TURN_CHARS, plan_chunks
+from summarizer.tasks import TRANSLATION_PIECE_CHARS, chunk_chars
 from summarizer.testing import FakeLLMServer, FakeReply
 
 CONTEXT = 4096
@@ -50,6 +50,20 @@ def test_chunks_cover_every_sentence_once_and_respect_the_size() -> None:
         assert chunk.chars <= limit or len(chunk.sentences) == 1
     short = from_text("Ein kurzer Artikel. Er hat zwei Sätze.")
     assert len(plan_chunks(short, limit)) == 1
+
+
+def test_a_chunk_counts_a_turn_for_every_piece_it_is_translated_in() -> None:
+    """One 7,000-character paragraph is translated in pieces of at most 1,000 characters, each
+    its own turn with its own overhead: every chunk's text plus its turns fits the limit."""
+    sentences = [f"Der Sprecher sagte am {1 + i % 28}. Mai, der Plan sei gut." for i in range(160)]
+    article = from_text("Ein sehr langer Absatz\n\n" + " ".join(sentences), max_chars=1_000_000)
+    limit = 3_000
+    chunks = plan_chunks(article, limit)
+    assert len(chunks) > 2
+    turns = [len(chunk.pieces(article, TRANSLATION_PIECE_CHARS)) for chunk in chunks]
+    assert max(turns) > 1  # chunks of several pieces, each a turn
+    for chunk, n in zip(chunks, turns, strict=True):
+        assert chunk.chars + TURN_CHARS * n <= limit, (chunk.index, chunk.chars, n)
 
 
 def test_30000_words_pass_with_every_call_inside_the_context(
