@@ -9,6 +9,8 @@ import importlib.util
 import os
 import pickle
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -175,3 +177,40 @@ def test_worker_count_suits_the_backend() -> None:
     assert Backend(remote.model_copy(update={"workers": 3})).workers(8) == 3
     embedded = Settings(model="qwen2.5-coder-0.5b", workers=4)
     assert Backend(embedded).workers(32) == 1  # one llama.cpp server serves every call
+
+
+def test_worker_processes_write_no_key_to_verbose_output(
+    fake: FakeLLMServer, tmp_path: Path
+) -> None:
+    """The key crosses the pipe to the workers (in Settings) but none of their output: the
+    CLI as a process, with --verbose, whose stderr the workers share."""
+    canary = "sk-canary-workers-5d1a9dc"
+    paths = write_corpus(tmp_path / "articles", 6)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUMMARIZER_", "OPENAI_"))}
+    env.update(
+        SUMMARIZER_BASE_URL=fake.base_url,
+        SUMMARIZER_MODEL="fake-model",
+        OPENAI_API_KEY=canary,
+        SUMMARIZER_MODE="json_schema",
+        SUMMARIZER_CACHE_DIR=str(tmp_path / "cache"),
+        SUMMARIZER_WORKERS="2",
+        SUMMARIZER_CONCURRENCY="4",
+    )
+    fake.enqueue(FakeReply.error(503, "busy"))  # a retry to log, too
+    cli = [sys.executable, "-c", "from summarizer.cli import main; main()"]
+    out = str(tmp_path / "out")
+    run = subprocess.run(
+        [*cli, "run", str(tmp_path / "articles"), "-o", out, "--verbose", "-f", "jsonl"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(run.stdout.splitlines()) == len(paths)
+    assert any(canary in r.headers.get("authorization", "") for r in fake.chat_requests)
+    assert "HTTP Request: POST" in run.stderr  # the workers' --verbose log is in it
+    assert canary not in run.stdout + run.stderr
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert canary.encode() not in path.read_bytes(), path
