@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,14 @@ from summarizer.testing import FakeLLMServer, article_responder
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+# benchmarks/ is not a package (and site-packages may hold an unrelated `benchmarks`).
+_spec = importlib.util.spec_from_file_location("_corpus", ROOT / "benchmarks" / "_corpus.py")
+assert _spec is not None and _spec.loader is not None
+_corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_corpus)
+write_corpus: Callable[..., list[Path]] = _corpus.write_corpus
+"""The synthetic corpus of the benchmarks (`benchmarks/_corpus.py`)."""
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ backoff and a broken cache. Every count is checked against what the server recor
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import logging
 import re
@@ -29,14 +28,7 @@ from summarizer import (
 from summarizer.article import load
 from summarizer.testing import FAULT_KINDS, FakeLLMServer, FakeReply, RecordedRequest
 from summarizer.testing import article_responder as respond
-from tests.conftest import ROOT
-
-# benchmarks/ is not a package (and site-packages may hold an unrelated `benchmarks`).
-_spec = importlib.util.spec_from_file_location("_corpus", ROOT / "benchmarks" / "_corpus.py")
-assert _spec is not None and _spec.loader is not None
-_corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_corpus)
-write_corpus: Callable[..., list[Path]] = _corpus.write_corpus
+from tests.conftest import write_corpus
 
 _ARTICLE_NO = re.compile(r"Meldung Nummer (\d+):")
 

@@ -6,7 +6,6 @@ The CLI runs as a subprocess against an in-process fake server, configured only 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -15,21 +14,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from summarizer import ArticleResult
 from summarizer.testing import FakeLLMServer, RecordedRequest, article_responder
-from tests.conftest import ROOT
-
-# benchmarks/ is not a package (and site-packages may hold an unrelated `benchmarks`).
-_spec = importlib.util.spec_from_file_location("_corpus", ROOT / "benchmarks" / "_corpus.py")
-assert _spec is not None and _spec.loader is not None
-_corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_corpus)
-write_corpus: Callable[..., list[Path]] = _corpus.write_corpus
+from tests.conftest import write_corpus
 
 CLI = [sys.executable, "-c", "from summarizer.cli import main; main()"]
 _ARTICLE_NO = re.compile(r"Meldung Nummer (\d+):")

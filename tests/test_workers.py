@@ -5,7 +5,6 @@ stops its work in the workers too. The fake server runs in this process; the wor
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import pickle
 import signal
@@ -31,13 +30,7 @@ from summarizer import (
 from summarizer.backend import Backend
 from summarizer.llm import RateGate
 from summarizer.testing import FakeLLMServer, FakeReply, article_responder
-from tests.conftest import ROOT
-
-_spec = importlib.util.spec_from_file_location("_corpus", ROOT / "benchmarks" / "_corpus.py")
-assert _spec is not None and _spec.loader is not None
-_corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_corpus)
-write_corpus: Callable[..., list[Path]] = _corpus.write_corpus
+from tests.conftest import write_corpus
 
 
 def worker_pids() -> list[int]:
