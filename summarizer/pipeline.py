@@ -255,30 +255,28 @@ class Summarizer:
         return self._backend.workers(self.concurrency)
 
     def close(self) -> None:
-        """Stop the worker processes and embedded server (if started), the loop thread, and
-        close the cache."""
+        """Stop the worker processes and the embedded server (if started) and the loop
+        thread, and close the cache."""
         if self._loop is not None:
-            self._loop.run(self.aclose())
+            self._loop.run(self._backend.aclose())
             self._loop.close()
             self._loop = None
-        self._close_helpers()
-        self._backend.close()
-        self._cache.close()
+        self._release()
 
     async def aclose(self) -> None:
-        """`close` from async code: also stops the worker processes and the embedded server."""
-        self._close_helpers()
+        """`close` for async code: what it started, on a loop of the caller's."""
         await self._backend.aclose()
-        self._backend.close()
-        self._cache.close()
+        self._release()
 
-    def _close_helpers(self) -> None:
+    def _release(self) -> None:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
         if self._load_thread is not None:
             self._load_thread.shutdown(wait=False, cancel_futures=True)
             self._load_thread = None
+        self._backend.close()
+        self._cache.close()
 
     def _loader(self) -> ThreadPoolExecutor:
         """One thread reads and splits a batch's articles, in input order. Loading is

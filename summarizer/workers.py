@@ -71,7 +71,6 @@ class _Worker:
     inbox: Connection  # parent -> worker
     outbox: Connection  # worker -> parent
     jobs: dict[int, asyncio.Future[Outcome]] = field(default_factory=dict)
-    ready: bool = False
 
     @property
     def alive(self) -> bool:
@@ -159,7 +158,6 @@ class WorkerPool:
         if message[0] == "failed":
             worker.process.wait()
             raise message[1]
-        worker.ready = True
 
     # -- the parent's side of a batch ----------------------------------------------------
 
