@@ -33,6 +33,7 @@ import contextlib
 import logging
 import os
 import pickle
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -256,8 +257,6 @@ def serve() -> None:
     inbox = Connection(os.dup(0), writable=False)
     outbox = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)  # stray prints go to stderr, never into the message stream
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     settings, prompts_dir, levels = inbox.recv()
     logging.basicConfig(stream=sys.stderr, format="%(message)s")
