@@ -135,6 +135,39 @@ def test_every_fault_kind_at_30_percent_loses_nothing_and_counts_every_request(
     assert from_results + spent_by_failed == total + unsent_total
 
 
+def test_every_fault_kind_in_two_worker_processes_loses_nothing(
+    make_settings: Callable[..., Settings], corpus: Callable[[int], list[Path]]
+) -> None:
+    """The same faults with the backend's own client in 2 worker processes: every article
+    comes back once, in order, summarized or failed with a classified cause, and what the
+    workers report spending is what the server received."""
+    paths = corpus(60)
+    with FakeLLMServer(
+        responder=respond, fault_rate=0.3, faults=list(FAULT_KINDS), seed=5, hang=2.0
+    ) as server:
+        settings = make_settings(
+            server, timeout=0.5, max_retries=3, retry_max_wait=0.02, concurrency=8, workers=2
+        )
+        with Summarizer(settings) as s:
+            items = list(s.summarize_paths(paths))
+        per_article = requests_per_article(server)
+        injected = {r.outcome for r in server.chat_requests if r.outcome.startswith("fault:")}
+        assert server.errors == []
+    assert injected == {f"fault:{k}" for k in FAULT_KINDS}
+    assert [i.id for i in items] == [p.stem for p in paths]
+    results = [i for i in items if isinstance(i, ArticleResult)]
+    failed = [i for i in items if isinstance(i, ItemError)]
+    assert len(results) + len(failed) == len(paths) and len(results) >= 40
+    assert all(isinstance(i.error, TransportError) for i in failed)
+    for r in results:
+        a = r.provenance.attempts
+        assert a.requests == a.calls + a.transport_retries + a.reasks, r.id
+        assert a.requests == per_article[r.id], r.id  # counted in the worker, seen here
+    for item in failed:
+        assert item.requests == per_article[item.id], item.id
+    assert sum(per_article.values()) == len(server.chat_requests)
+
+
 def test_a_garbled_body_after_the_budget_is_a_transport_error_not_a_crash(
     strict_fake: FakeLLMServer,
     make_settings: Callable[..., Settings],
