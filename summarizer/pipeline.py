@@ -18,6 +18,7 @@ import functools
 import hashlib
 import itertools
 import json
+import logging
 import re
 import threading
 import time
@@ -71,9 +72,11 @@ from summarizer.tasks import (
     summary_budget,
     translation_budget,
 )
-from summarizer.workers import WorkerPool
+from summarizer.workers import WorkerPool, WorkersUnavailable
 
 __all__ = ["Duplicate", "Item", "ItemError", "Summarizer", "summarize"]
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -197,6 +200,7 @@ class Summarizer:
         self._loop: _LoopThread | None = None
         self._pool: WorkerPool | None = None
         self._load_thread: ThreadPoolExecutor | None = None
+        self._warned_workers = False
         extra_rules = [self.settings.rules_file] if self.settings.rules_file else []
         self._rules = load_rules(*extra_rules)
 
@@ -427,10 +431,20 @@ class Summarizer:
             self._pool = WorkerPool(self.settings, size=size, prompts_dir=self._prompts_dir)
         return self._pool if size > 1 else None
 
-    @staticmethod
-    async def _summarize_in(pool: WorkerPool, article: Article, rec: _Recorder) -> ArticleResult:
-        """`_summarize` in a worker process, its spending recorded in `rec`."""
-        outcome = await pool.summarize(article)
+    async def _summarize_in(
+        self, pool: WorkerPool, article: Article, rec: _Recorder
+    ) -> ArticleResult:
+        """`_summarize` in a worker process, its spending recorded in `rec`; here if the
+        workers cannot start (a warning says why, once)."""
+        if pool.start_error is not None:
+            return await self._summarize(article, rec)
+        try:
+            outcome = await pool.summarize(article)
+        except WorkersUnavailable as exc:
+            if not self._warned_workers:
+                self._warned_workers = True
+                log.warning("%s; summarizing in this process instead", exc)
+            return await self._summarize(article, rec)
         rec.usage, rec.attempts = outcome.usage, outcome.attempts
         if outcome.error is not None:
             raise outcome.error

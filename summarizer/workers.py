@@ -48,12 +48,16 @@ if TYPE_CHECKING:
     from summarizer.article import Article
     from summarizer.settings import Settings
 
-__all__ = ["Outcome", "WorkerPool"]
+__all__ = ["Outcome", "WorkerPool", "WorkersUnavailable"]
 
 log = logging.getLogger(__name__)
 
 _LOGGERS = ("", "summarizer", "httpx", "httpcore", "openai", "instructor")
 _START_TIMEOUT = 120.0
+
+
+class WorkersUnavailable(SummarizerError):
+    """The worker processes could not start; the batch runs in this process instead."""
 
 
 @dataclass(frozen=True)
@@ -94,22 +98,29 @@ class WorkerPool:
         self._ids = 0
         self._respawns = 0
         self._starting: asyncio.Lock | None = None
+        self.start_error: WorkersUnavailable | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the workers and wait until each has built its Summarizer."""
+        """Start the workers and wait until each has built its Summarizer; raises
+        `WorkersUnavailable` if they cannot start (and again on every later call)."""
         if self._workers:
             return
+        if self.start_error is not None:
+            raise self.start_error
         workers = [self._spawn() for _ in range(self.size)]
         try:
             for worker in workers:
                 self._await_ready(worker)
-        except BaseException:
+        except BaseException as exc:
             for worker in workers:
                 worker.process.kill()
                 worker.process.wait()
-            raise
+            if not isinstance(exc, Exception):
+                raise
+            self.start_error = WorkersUnavailable(f"worker processes could not start: {exc}")
+            raise self.start_error from exc
         self._workers = workers  # only now: a batch's reader must not race `_await_ready`
 
     def close(self) -> None:
@@ -165,7 +176,8 @@ class WorkerPool:
     async def summarize(self, article: Article) -> Outcome:
         """Summarize `article` in the least busy worker; a cancelled wait cancels it there.
 
-        The first call starts the workers (a batch served from the memo never does)."""
+        The first call starts the workers (a batch served from the memo never does); raises
+        `WorkersUnavailable` if they cannot start."""
         if not self._workers:
             self._starting = self._starting or asyncio.Lock()
             async with self._starting:

@@ -5,8 +5,10 @@ stops its work in the workers too. The fake server runs in this process; the wor
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +32,7 @@ from summarizer import (
 from summarizer.backend import Backend
 from summarizer.llm import RateGate
 from summarizer.testing import FakeLLMServer, FakeReply, article_responder
-from tests.conftest import write_corpus
+from tests.conftest import ROOT, write_corpus
 
 
 def worker_pids() -> list[int]:
@@ -207,3 +209,25 @@ def test_worker_processes_write_no_key_to_verbose_output(
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert canary.encode() not in path.read_bytes(), path
+
+
+def test_workers_that_cannot_start_leave_the_batch_to_this_process(
+    fake: FakeLLMServer,
+    make_settings: Callable[..., Settings],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A worker builds its own Summarizer: here its prompts folder is gone by then, so no
+    worker starts. The batch still completes, in this process, with one warning saying why."""
+    prompts = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", prompts)
+    paths = write_corpus(tmp_path / "articles", 4)
+    with Summarizer(make_settings(fake, workers=2), prompts_dir=prompts) as s:
+        shutil.rmtree(prompts)
+        with caplog.at_level(logging.WARNING, logger="summarizer"):
+            items = list(s.summarize_paths(paths))
+            again = list(s.summarize_paths(paths[:1]))  # no second attempt, no second warning
+        assert worker_pids() == []
+    assert all(isinstance(i, ArticleResult) for i in items + again)
+    warnings = [r.getMessage() for r in caplog.records if "could not start" in r.getMessage()]
+    assert len(warnings) == 1 and "this process" in warnings[0], warnings
