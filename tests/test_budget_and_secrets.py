@@ -19,13 +19,16 @@ runner = CliRunner()
 CANARY = "sk-canary-7f3a9c1e5b"
 
 
+@pytest.mark.parametrize("workers", [1, 2], ids=["one process", "two workers"])
 def test_token_budget_stops_the_run_and_the_next_run_resumes(
-    fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+    fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer], workers: int
 ) -> None:
     first = make_summarizer(fake).summarize_file(SEED_FILES[0])
     per_article = first.provenance.usage.prompt_tokens + first.provenance.usage.completion_tokens
     fake.reset()
-    s = make_summarizer(fake, max_tokens_total=per_article + 1, concurrency=1, use_cache=False)
+    s = make_summarizer(
+        fake, max_tokens_total=per_article + 1, concurrency=1, use_cache=False, workers=workers
+    )
     items = list(s.summarize_paths(SEED_FILES[:4]))
     kinds = [type(i).__name__ for i in items]
     # Two articles start (the second crosses the budget), the rest are listed as not started.
