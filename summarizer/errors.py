@@ -8,6 +8,8 @@ SummarizerError
 ├── EmbeddedModelError          the embedded model cannot be assembled or served
 ├── CacheMissError              --replay: a call was not in the cache (carries the task)
 ├── BudgetExhaustedError        --max-tokens-total spent: the article was not started
+├── WorkersUnavailable          worker processes could not start (internal: the batch
+│                               then runs in one process, with a warning)
 └── LLMError                    a call to the model failed (carries attempts, last_output)
     ├── AuthError               401/403: the key is missing or wrong; never retried
     ├── QuotaError              the account is out of quota; never retried
@@ -38,6 +40,7 @@ __all__ = [
     "SummarizerError",
     "TransportError",
     "ValidationFailedError",
+    "WorkersUnavailable",
 ]
 
 
@@ -94,6 +97,10 @@ class BudgetExhaustedError(SummarizerError):
     def __init__(self, message: str, *, budget: int) -> None:
         super().__init__(message)
         self.budget = budget
+
+
+class WorkersUnavailable(SummarizerError):
+    """The worker processes could not start; the batch runs in this process instead."""
 
 
 class LLMError(SummarizerError):

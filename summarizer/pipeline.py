@@ -45,6 +45,7 @@ from summarizer.errors import (
     OutputTruncatedError,
     SummarizerError,
     ValidationFailedError,
+    WorkersUnavailable,
 )
 from summarizer.grounding import locate_quote
 from summarizer.language import detect_language
@@ -72,7 +73,7 @@ from summarizer.tasks import (
     summary_budget,
     translation_budget,
 )
-from summarizer.workers import WorkerPool, WorkersUnavailable
+from summarizer.workers import WorkerPool
 
 __all__ = ["Duplicate", "Item", "ItemError", "Summarizer", "summarize"]
 

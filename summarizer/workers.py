@@ -8,8 +8,8 @@ across processes). The parent keeps everything that needs one view of the run: r
 inputs, duplicates, output order, the token budget and the finished-article memo.
 
 A worker is a fresh `python` running `summarizer.workers.serve`; it never re-imports the
-caller's `__main__`.
-The two talk over its stdin and stdout with pickled messages (its own output goes to stderr):
+caller's `__main__`. The two talk over its stdin and stdout with pickled messages (its own
+output goes to stderr):
 
 ```
 parent                                      worker
@@ -23,7 +23,8 @@ parent                                      worker
 ```
 
 A worker that dies fails only the articles it held (their finished calls are in the cache,
-so a rerun resumes them), and a new one takes its place.
+so a rerun resumes them), and a new one takes its place. Workers that cannot start raise
+`WorkersUnavailable` once; the `Summarizer` then runs the batch itself.
 """
 
 from __future__ import annotations
@@ -41,23 +42,19 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarizer.errors import SummarizerError
+from summarizer.errors import SummarizerError, WorkersUnavailable
 from summarizer.schema import ArticleResult, Attempts, Usage
 
 if TYPE_CHECKING:
     from summarizer.article import Article
     from summarizer.settings import Settings
 
-__all__ = ["Outcome", "WorkerPool", "WorkersUnavailable"]
+__all__ = ["Outcome", "WorkerPool"]
 
 log = logging.getLogger(__name__)
 
 _LOGGERS = ("", "summarizer", "httpx", "httpcore", "openai", "instructor")
 _START_TIMEOUT = 120.0
-
-
-class WorkersUnavailable(SummarizerError):
-    """The worker processes could not start; the batch runs in this process instead."""
 
 
 @dataclass(frozen=True)
