@@ -669,6 +669,7 @@ class Summarizer:
         # neighbouring sentence (an injected one, say): then the claim's English is its own
         # sentence's, from the numbered translation, or else translated alone (a call).
         aligned = talk.aligned()
+        untranslated: dict[int, str] = {}  # a claim whose English failed: rejected, not fatal
         for i, pick in enumerate(chosen):
             copied = _copied(pick.text_en, article.language)
             if not copied and _shares_anchor(pick.text_en, pick.quote or ""):
@@ -676,14 +677,18 @@ class Summarizer:
             english = aligned.get(pick.sentence, "")
             if not english or _copied(english, article.language):
                 (sentence,) = [s for s in chunk.sentences if s.number == pick.sentence]
-                english = await self._translate(
-                    list(talk.turns), [sentence], f"{name}.en:{pick.sentence}", rec
-                )
+                try:
+                    english = await self._translate(
+                        list(talk.turns), [sentence], f"{name}.en:{pick.sentence}", rec
+                    )
+                except (OutputTruncatedError, ValidationFailedError) as exc:
+                    untranslated[i] = f"no English for sentence {pick.sentence}: {exc}"
+                    continue
             chosen[i] = pick.model_copy(update={"text_en": english})
         claims: list[Claim] = []
         seen: set[tuple[int, int]] = set()
         cues = dict(reversed(found))  # the first cue of each sentence
-        for pick in chosen[: max_claims + 2]:
+        for i, pick in enumerate(chosen[: max_claims + 2]):
             claim = Claim(
                 text_en=pick.text_en.strip(),
                 speaker=pick.speaker.strip(),
@@ -693,6 +698,9 @@ class Summarizer:
                 start=pick.start,
                 end=pick.end,
             )
+            if i in untranslated:
+                rejected.append(RejectedClaim(claim=claim.model_dump(), reason=untranslated[i]))
+                continue
             # Independent check: the quote must be verbatim in the cleaned text at its offsets.
             span = locate_quote(claim.quote, article.text, within=(claim.start, claim.end))
             if span is None or article.text[claim.start : claim.end] != claim.quote:

@@ -444,6 +444,26 @@ def test_a_claim_copied_in_the_source_language_gets_its_sentence_translated(
     assert result.provenance.cache["claims.en:3"] == "miss"
 
 
+def test_a_claim_whose_english_is_cut_off_is_rejected_not_the_article(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """The one-sentence translation for a claim copied in German hits max_tokens: that claim
+    goes to rejected_claims with the reason; the article and its other claims stand."""
+    german = "Moskau solle nun auf die feindlichen Kräfte reagieren, sagte er."
+    strict_fake.enqueue(
+        *translations(N),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(3, text_en=german), claim(2)]}),
+        FakeReply(content="Moscow should now respond to", finish_reason="length"),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    assert [c.text_en for c in result.claims] == ["Kim said something, KCNA reported."]
+    (rejected,) = result.rejected_claims
+    assert rejected.reason.startswith("no English for sentence 3:")
+    assert "max_tokens" in rejected.reason
+    assert result.provenance.attempts.truncated == 1
+
+
 def test_a_claim_describing_another_sentence_gets_its_own_translated(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
