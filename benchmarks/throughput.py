@@ -63,26 +63,35 @@ def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
     return proc, base_url
 
 
-def process_cpu(pid: int) -> float | None:
-    """CPU seconds (user + system) a process has used so far (Linux), else None."""
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (Linux), else None."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
+
+
+def _cpu(fields: list[str]) -> float:
+    """CPU seconds (user + system) in a `_stat` line."""
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far (Linux), else None."""
+    fields = _stat(pid)
+    return None if fields is None else _cpu(fields)
 
 
 def children_cpu(exclude: int) -> float | None:
     """CPU seconds used so far by this process's children except `exclude` (the workers)."""
+    if not Path("/proc").is_dir():
+        return None
     me, total = str(os.getpid()), 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[1] == me and int(stat.parent.name) != exclude:
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total if Path("/proc").is_dir() else None
+        fields = _stat(stat.parent.name)
+        if fields is not None and fields[1] == me and int(stat.parent.name) != exclude:
+            total += _cpu(fields)
+    return total
 
 
 def main() -> None:

@@ -53,7 +53,6 @@ __all__ = ["Outcome", "WorkerPool"]
 
 log = logging.getLogger(__name__)
 
-_LOGGERS = ("", "summarizer", "httpx", "httpcore", "openai", "instructor")
 _START_TIMEOUT = 120.0
 
 
@@ -152,8 +151,7 @@ class WorkerPool:
         outbox = Connection(os.dup(process.stdout.fileno()), writable=False)
         process.stdin.close()
         process.stdout.close()
-        levels = {name: logging.getLogger(name).getEffectiveLevel() for name in _LOGGERS}
-        inbox.send((self.settings, self._prompts_dir, levels))
+        inbox.send((self.settings, self._prompts_dir, _log_levels()))
         return _Worker(process, inbox, outbox)
 
     def _await_ready(self, worker: _Worker) -> None:
@@ -258,6 +256,16 @@ class WorkerPool:
             worker.inbox.send(message)
 
 
+def _log_levels() -> dict[str, int]:
+    """The root logger's level and every level set on a named logger (as the CLI does for
+    noisy libraries), for a worker to log as this process does."""
+    levels = {"": logging.getLogger().level}
+    for name, logger in logging.Logger.manager.loggerDict.items():
+        if isinstance(logger, logging.Logger) and logger.level != logging.NOTSET:
+            levels[name] = logger.level
+    return levels
+
+
 # -- the worker's side -------------------------------------------------------------------
 
 
@@ -334,9 +342,8 @@ def _reply(outbox: Connection, message: tuple[Any, ...]) -> None:
         payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         parts = list(message)
-        error = parts[3] if parts[0] == "done" else parts[1]
-        plain = SummarizerError(f"unexpected {type(error).__name__}: {error}")
-        parts[3 if parts[0] == "done" else 1] = plain
+        at = 3 if parts[0] == "done" else 1  # where the error sits: done or failed
+        parts[at] = SummarizerError(f"unexpected {type(parts[at]).__name__}: {parts[at]}")
         payload = pickle.dumps(tuple(parts), protocol=pickle.HIGHEST_PROTOCOL)
     with contextlib.suppress(OSError):  # the parent is gone; the worker ends with its stdin
         outbox.send_bytes(payload)
