@@ -7,6 +7,7 @@ the original cleaned text, so `text[start:end]` is the exact source span.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 __all__ = ["Span", "locate_quote", "normalize"]
@@ -19,33 +20,31 @@ _CHAR_MAP = str.maketrans(
         "\u00a0": " ", "\u202f": " ", "\u2009": " ",
     }
 )  # fmt: skip
-_SPACE = re.compile(r"\s+")
+_MAPPED = re.compile("[" + "".join(chr(c) for c in _CHAR_MAP) + "]")
+_WORD = re.compile(r"\S+")
 
 Span = tuple[int, int]
 
 
-def _normalize_with_map(text: str) -> tuple[str, list[int]]:
-    """Normalize `text`; also return, per output char, its offset in the input."""
-    out: list[str] = []
-    index: list[int] = []
-    translated = text.translate(_CHAR_MAP)
-    pending_space = False
-    for i, ch in enumerate(translated):
-        if ch.isspace():
-            pending_space = bool(out)
-            continue
-        if pending_space:
-            out.append(" ")
-            index.append(i - 1)
-            pending_space = False
-        out.append(ch)
-        index.append(i)
-    return "".join(out), index
+def _unify(text: str) -> str:
+    """`text` with typographic quotes, dashes and spaces replaced by their ASCII forms (a
+    regex finds them: `str.translate` with this table costs a dict lookup per character)."""
+    return _MAPPED.sub(lambda m: _CHAR_MAP[ord(m.group())], text)  # type: ignore[index]
 
 
 def normalize(text: str) -> str:
     """The comparison form of a text: unified quotes and dashes, single spaces, no edges."""
-    return _normalize_with_map(text)[0]
+    return " ".join(_WORD.findall(_unify(text)))
+
+
+def _offset(normalized: str, words: str, pos: int) -> int:
+    """The offset in `words` (a unified text) of the character at `pos` in its normalized
+    form, which is not a blank: normalizing keeps every word as it is and puts one space
+    between words, so the character is in the word after the spaces before `pos`."""
+    word = normalized.count(" ", 0, pos)
+    within = pos - (normalized.rfind(" ", 0, pos) + 1)
+    match = next(itertools.islice(_WORD.finditer(words), word, None))
+    return match.start() + within
 
 
 def locate_quote(quote: str, source: str, *, within: Span | None = None) -> Span | None:
@@ -54,7 +53,8 @@ def locate_quote(quote: str, source: str, *, within: Span | None = None) -> Span
     `within` limits the search to a span of `source` (e.g. one sentence).
     """
     lo, hi = within if within is not None else (0, len(source))
-    haystack, index = _normalize_with_map(source[lo:hi])
+    words = _unify(source[lo:hi])
+    haystack = " ".join(_WORD.findall(words))
     full = normalize(quote)
     # Quote marks around a quote are often the model's, not the source's: try with, then without.
     for needle in (full, full.strip(" \"'")):
@@ -63,6 +63,6 @@ def locate_quote(quote: str, source: str, *, within: Span | None = None) -> Span
             break
     else:
         return None
-    start = lo + index[pos]
-    end = lo + index[pos + len(needle) - 1] + 1
+    start = lo + _offset(haystack, words, pos)
+    end = lo + _offset(haystack, words, pos + len(needle) - 1) + 1
     return start, end

@@ -20,18 +20,22 @@ was the next largest; the body is the same JSON.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import email.utils
 import functools
 import json
 import textwrap
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 import instructor
+import instructor.v2.core.patch as instructor_patch
 import instructor.v2.core.templating as instructor_templating
+import instructor.v2.validation.async_validators as instructor_async_validators
 import jinja2
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
@@ -159,6 +163,32 @@ def _apply_template(text: str, context: dict[str, Any]) -> str:
 def _cache_compiled_templates() -> None:
     """Route instructor's message templating through `_apply_template` (idempotent)."""
     instructor_templating.apply_template = _apply_template  # type: ignore[attr-defined]
+
+
+_reject_async_validators = instructor_async_validators.reject_async_validators
+_without_async_validators: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _reject_async_validators_once(response_model: Any) -> None:
+    """instructor's check that `response_model` has no async validators, done once per model.
+
+    instructor runs it 8 times per structured call, each a walk over every attribute of the
+    model's classes (~100 us for our models); a model class does not change between calls.
+    A model that fails raises every time, as before.
+    """
+    if response_model in _without_async_validators:
+        return
+    _reject_async_validators(response_model)
+    with contextlib.suppress(TypeError):  # None or a typing construct: checked each time
+        _without_async_validators.add(response_model)
+
+
+def _check_async_validators_once() -> None:
+    """Route instructor's async-validator check through `_reject_async_validators_once`
+    (idempotent): in its module, where instructor's functions import it at call time, and in
+    `patch`, which imported it at load time."""
+    for module in (instructor_async_validators, instructor_patch):
+        module.reject_async_validators = _reject_async_validators_once  # type: ignore[attr-defined]
 
 
 class GarbledResponseError(Exception):
@@ -304,6 +334,7 @@ class LLMClient:
             create=self._send, mode=self.mode
         )
         _cache_compiled_templates()
+        _check_async_validators_once()
         self._initial_wait = wait_random_exponential(multiplier=0.5, max=settings.retry_max_wait)
 
     async def aclose(self) -> None:

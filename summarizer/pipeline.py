@@ -1011,9 +1011,7 @@ def _verbatim_attribution(pick: ClaimPick, cue: str) -> str:
     claim's sentence, else the cue found in that sentence by code, else ""."""
     phrase = pick.attribution.strip()
     sentence = pick.quote or ""
-    if phrase and locate_quote(phrase, sentence) is not None:
-        span = locate_quote(phrase, sentence)
-        assert span is not None
+    if phrase and (span := locate_quote(phrase, sentence)) is not None:
         return sentence[span[0] : span[1]]
     return cue
 

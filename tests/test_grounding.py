@@ -47,3 +47,50 @@ def test_quotes_that_start_with_a_quote_mark_keep_it() -> None:
     # Located again from its own text, a span is stable (cached results re-validate this way).
     again = locate_quote(source[span[0] : span[1]], source)
     assert again == span
+
+
+def _reference_locate(quote: str, source: str) -> tuple[int, int] | None:
+    """The definition, one character at a time: normalize with a map from each normalized
+    character to its source offset, find the quote (with, then without its edge quote marks)."""
+    table = str.maketrans({"„": '"', "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+    out: list[str] = []
+    index: list[int] = []
+    pending = False
+    for i, ch in enumerate(source.translate(table)):
+        if ch.isspace():
+            pending = bool(out)
+            continue
+        if pending:
+            out.append(" ")
+            index.append(i - 1)
+            pending = False
+        out.append(ch)
+        index.append(i)
+    haystack = "".join(out)
+    full = normalize(quote)
+    for needle in (full, full.strip(" \"'")):
+        if needle and (pos := haystack.find(needle)) >= 0:
+            return index[pos], index[pos + len(needle) - 1] + 1
+    return None
+
+
+def test_offsets_match_the_character_by_character_definition() -> None:
+    """Random texts of words, quote marks, dashes and runs of mixed blanks; the quotes are
+    random slices of them, some wrapped in quote marks, plus a few that are not there."""
+    import random
+
+    rng = random.Random(5)
+    pieces = ["ab", "Kräfte", "„", "“", '"', "–", "-", ".", " ", "  ", "\n", "\t \n", "\u00a0"]
+    found = 0
+    for _ in range(3000):
+        source = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        i = rng.randint(0, len(source))
+        quote = source[i : rng.randint(i, len(source))]
+        if rng.random() < 0.2:
+            quote = f'"{quote}"'
+        elif rng.random() < 0.1:
+            quote = "Kräfte ab"
+        expected = _reference_locate(quote, source)
+        assert locate_quote(quote, source) == expected, (quote, source)
+        found += expected is not None
+    assert found > 1500  # most slices are found: the comparison is not vacuous

@@ -111,3 +111,57 @@ def test_request_body_equals_create_with_rendered_messages(task: str) -> None:
 def test_rendered_messages_are_dedented_exactly_as_instructor_does(text: str) -> None:
     """The fast path (no line starts with a blank: nothing to dedent) changes nothing."""
     assert _apply_template("{{ t }}", {"t": text}) == dedent(text)
+
+
+def test_async_validator_check_runs_once_per_model_and_still_rejects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """instructor's check for async validators walks a model once, not on each of its ~8 runs
+    per call; a model that has one is still refused, every time."""
+    import instructor.v2.core.patch as instructor_patch
+    import instructor.v2.validation.async_validators as instructor_async_validators
+    from instructor.v2.validation.async_validators import async_field_validator
+    from pydantic import BaseModel
+
+    from summarizer import llm as llm_module
+
+    walked: list[Any] = []
+    original = llm_module._reject_async_validators
+
+    def counting(model: Any) -> None:
+        walked.append(model)
+        original(model)
+
+    monkeypatch.setattr(llm_module, "_reject_async_validators", counting)
+    monkeypatch.setattr(llm_module, "_without_async_validators", llm_module.weakref.WeakSet())
+    settings = Settings(model="fake-model", base_url="http://127.0.0.1:9/v1", mode="json_schema")
+    template = load_prompt("summary")
+
+    class Checked(BaseModel):
+        text: str
+
+        @async_field_validator("text")
+        async def _check(self, value: str) -> str:
+            return value
+
+    async def calls(server: FakeLLMServer) -> None:
+        llm = LLMClient(settings, client=client_for(server))
+        for module in (instructor_patch, instructor_async_validators):
+            assert module.reject_async_validators is llm_module._reject_async_validators_once
+        for _ in range(3):
+            await llm.structured(
+                task="summary",
+                messages=template.as_messages(CONTEXT),
+                context=CONTEXT,
+                response_model=SummaryDraft,
+                max_tokens=99,
+            )
+        for _ in range(2):
+            with pytest.raises(ValueError, match="async validators are not supported"):
+                llm_module._reject_async_validators_once(Checked)
+        await llm.aclose()
+
+    with FakeLLMServer(responder=article_responder) as server:
+        asyncio.run(calls(server))
+        assert len(server.chat_requests) == 3
+    assert walked == [SummaryDraft, Checked, Checked]
