@@ -5,15 +5,24 @@ A key is the SHA-256 of the canonical JSON of every input that changes a call's 
 sampling parameters, mode, preprocessing version) and nothing else. Values are JSON text,
 never pickles. A cache that cannot be opened, read or written degrades to "no cache" with a
 warning: it never fails a run.
+
+Writes go through one writer thread per cache, in batches of one transaction each: SQLite
+lets one process write at a time, and a write that waits for another process's lock (or for a
+WAL checkpoint) would otherwise stall the event loop, and every call in flight with it. A
+pending write is already visible to `get` in this process; `flushed()` (awaited before an
+article's result is handed out) and `close()` wait until the writes are on disk.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
 import logging
+import queue
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +69,9 @@ class ResultCache:
         self._warned = False
         self._hits = 0
         self._misses = 0
+        self._pending: dict[str, str] = {}  # written by `set`, not yet on disk
+        self._queue: queue.SimpleQueue[tuple[str, str] | Future[None] | None] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
         if enabled:
             try:
                 directory.mkdir(parents=True, exist_ok=True)
@@ -83,7 +95,10 @@ class ResultCache:
         if self._cache is None:
             return None
         try:
-            raw = self._cache.get(key)
+            with self._lock:
+                raw = self._pending.get(key)
+            if raw is None:
+                raw = self._cache.get(key)
             with self._lock:
                 if raw is None:
                     self._misses += 1
@@ -98,17 +113,69 @@ class ResultCache:
         return value if isinstance(value, dict) else None
 
     def set(self, key: str, value: dict[str, Any]) -> None:
-        """Store a JSON object; failures only warn."""
+        """Store a JSON object (by the writer thread, soon); failures only warn."""
         if self._cache is None:
             return
-        try:
-            self._cache.set(key, canonical_json(value))
-        except Exception as exc:
-            self._warn(f"cache write failed, result kept but not cached: {exc}")
+        text = canonical_json(value)
+        with self._lock:
+            self._pending[key] = text
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_loop, name="summarizer-cache-writer", daemon=True
+                )
+                self._writer.start()
+                atexit.register(self._stop_writer)  # a caller that never closes loses nothing
+        self._queue.put((key, text))
+
+    def flushed(self) -> Future[None]:
+        """A future done once every `set` made so far is on disk (or has failed, with its
+        warning); await it with `asyncio.wrap_future`."""
+        done: Future[None] = Future()
+        with self._lock:
+            if not self._pending:
+                done.set_result(None)
+                return done
+        self._queue.put(done)
+        return done
+
+    def _write_loop(self) -> None:
+        """The writer thread: each time, everything queued so far in one transaction."""
+        while True:
+            batch = [self._queue.get()]
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    batch.append(self._queue.get_nowait())
+            writes = [item for item in batch if isinstance(item, tuple)]
+            if writes and self._cache is not None:
+                try:
+                    with self._cache.transact(retry=True):
+                        for key, text in writes:
+                            self._cache.set(key, text)
+                except Exception as exc:
+                    self._warn(f"cache write failed, result kept but not cached: {exc}")
+            with self._lock:
+                for key, text in writes:
+                    if self._pending.get(key) is text:
+                        del self._pending[key]
+            for item in batch:
+                if isinstance(item, Future):
+                    item.set_result(None)
+            if None in batch:
+                return
+
+    def _stop_writer(self) -> None:
+        """Write what is pending and end the writer thread."""
+        with self._lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            self._queue.put(None)
+            writer.join()
+            atexit.unregister(self._stop_writer)
 
     def _flush_counts(self) -> None:
         if self._cache is None:
             return
+        self.flushed().result()
         with self._lock:
             hits, misses, self._hits, self._misses = self._hits, self._misses, 0, 0
         try:
@@ -140,12 +207,14 @@ class ResultCache:
         """Remove every entry; returns how many there were."""
         if self._cache is None:
             return 0
+        self.flushed().result()
         n = self._entries()
         self._cache.clear()
         return n
 
     def close(self) -> None:
         """Evict beyond the size limit (least recently stored first) and release SQLite."""
+        self._stop_writer()
         if self._cache is not None:
             self._flush_counts()
             with contextlib.suppress(Exception):  # eviction is housekeeping, never a failure

@@ -330,9 +330,13 @@ class Summarizer:
 
         async def one(src: Source, after: asyncio.Event | None, loaded: asyncio.Event) -> Item:
             try:
-                return await guarded(src, after, loaded)
+                item = await guarded(src, after, loaded)
             finally:
                 loaded.set()
+            # The cache writes so far (this article's memo among them) are on disk before the
+            # item is handed out: a run killed after writing it reruns it from the memo.
+            await asyncio.wrap_future(self._cache.flushed())
+            return item
 
         async def first_seen(
             src: Source, digest: str, after: asyncio.Event | None

@@ -55,3 +55,42 @@ def test_unopenable_cache_path_degrades_to_no_cache(
     cache.set("k", {"v": 1})
     assert cache.get("k") is None
     assert "cache disabled" in caplog.text
+
+
+def test_writes_are_visible_at_once_and_on_disk_once_flushed_or_closed(tmp_path: Path) -> None:
+    """`set` hands the write to the writer thread: this process reads it back at once, other
+    processes once `flushed()` is done, and `close()` writes everything still pending."""
+    cache = ResultCache(tmp_path)
+    cache.set("k", {"v": 1})
+    assert cache.get("k") == {"v": 1}  # pending or written: visible here either way
+    cache.flushed().result(timeout=10)
+    other = ResultCache(tmp_path)  # another handle: what is on disk
+    assert other.get("k") == {"v": 1}
+    for i in range(300):
+        cache.set(f"n{i}", {"i": i})
+    cache.close()
+    assert [other.get(f"n{i}") for i in range(300)] == [{"i": i} for i in range(300)]
+    assert other.stats().entries == 301
+    other.close()
+
+
+def test_a_failed_background_write_warns_and_keeps_going(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A write that fails (here: the database replaced by garbage) is a warning, and whoever
+    waits for it is released; the writer thread goes on with the next writes."""
+    cache = ResultCache(tmp_path)
+    cache.set("k", {"v": 1})
+    cache.flushed().result(timeout=10)
+    cache._stop_writer()  # its SQLite connection goes with it; the next write opens a new one
+    if cache._cache is not None:
+        cache._cache.close()
+    (tmp_path / "cache.db").write_bytes(b"not a database\x00" * 512)
+    for path in tmp_path.glob("cache.db-*"):
+        path.unlink()
+    cache.set("k2", {"v": 2})
+    cache.flushed().result(timeout=10)
+    assert "cache write failed" in caplog.text
+    cache.set("k3", {"v": 3})
+    cache.flushed().result(timeout=10)
+    cache.close()
