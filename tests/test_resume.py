@@ -6,6 +6,7 @@ The CLI runs as a subprocess against an in-process fake server, configured only 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -179,3 +180,88 @@ def test_two_runs_over_the_same_folder_output_and_cache_at_once(tmp_path: Path) 
     assert [p.name for p in out.iterdir() if not p.name.endswith(".json")] == []
     for line in third_out.splitlines():
         assert set(json.loads(line)["provenance"]["cache"].values()) == {"hit"}
+
+
+def _disk_full_at(limit: int) -> None:
+    """In the child: files cannot grow past `limit` bytes, as on a full disk (EFBIG, not
+    the default SIGXFSZ that would kill the process)."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX file-size limits")
+def test_a_cache_that_fills_up_only_warns_and_every_result_is_written(tmp_path: Path) -> None:
+    """Files cannot grow past 256 KB: the cache opens (its schema takes ~200 KB of write-ahead
+    log), then its writes fail (~30 KB each) as on a full disk, while each result file (a few
+    KB) still fits. A warning, and every article is done."""
+    paths = write_corpus(tmp_path / "articles", 8)
+    out = tmp_path / "out"
+    with FakeLLMServer(responder=article_responder) as server:
+        env = cli_env(server, tmp_path / "cache", concurrency=2)
+        proc = subprocess.Popen(
+            [*CLI, "run", str(tmp_path / "articles"), "--out", str(out)],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: _disk_full_at(256 * 1024),
+        )
+        _, stderr = proc.communicate(timeout=120)
+        assert server.errors == []
+    assert proc.returncode == 0, stderr
+    assert "cache write failed" in stderr, stderr
+    assert "Traceback" not in stderr
+    assert list(results_in(out)) == [p.stem for p in paths]
+
+
+@contextlib.contextmanager
+def _read_only(folder: Path) -> Iterator[None]:
+    """`folder` and its files made read-only: by mode bits, or for root (whom they do not
+    stop) by the immutable attribute; skips where neither holds (another file system)."""
+    files = [folder, *folder.iterdir()]
+    if os.geteuid() == 0:
+        made = subprocess.run(["chattr", "+i", *map(str, files)], capture_output=True).returncode
+        undo = ["chattr", "-i", *map(str, files)]
+    else:
+        for path in files:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        made, undo = 0, ["chmod", "-R", "u+w", str(folder)]
+    try:
+        probe = folder / "probe"
+        try:
+            probe.touch()
+        except OSError:
+            pass
+        else:
+            pytest.skip(f"cannot make a folder read-only here (chattr exit {made})")
+        yield
+    finally:
+        subprocess.run(undo, capture_output=True)
+
+
+def test_a_read_only_cache_degrades_to_no_cache_with_a_warning(tmp_path: Path) -> None:
+    """A cache filled by an earlier run, then made read-only: the next run, with two new
+    articles, says the cache is disabled and completes every article (SQLite cannot open a
+    write-ahead-logged database in a folder it cannot write)."""
+    write_corpus(tmp_path / "articles", 6)
+    out = tmp_path / "out"
+    cache = tmp_path / "cache"
+    with FakeLLMServer(responder=article_responder) as server:
+        env = cli_env(server, cache, concurrency=2)
+        first = run_cli(tmp_path / "articles", out, env, cwd=tmp_path)
+        assert first.communicate(timeout=120) and first.returncode == 0
+        for extra in write_corpus(tmp_path / "more", 8)[6:]:
+            extra.rename(tmp_path / "articles" / extra.name)
+        server.reset()
+        with _read_only(cache / "llm"):
+            second = run_cli(tmp_path / "articles", out, env, cwd=tmp_path)
+            _, stderr = second.communicate(timeout=120)
+        assert server.errors == []
+        assert len({article_of(r) for r in server.chat_requests}) == 8  # no cache: all called
+    assert second.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "cache disabled" in stderr, stderr
+    assert list(results_in(out)) == [f"a{i:05d}" for i in range(8)]
