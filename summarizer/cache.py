@@ -22,7 +22,7 @@ import json
 import logging
 import queue
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,7 +159,8 @@ class ResultCache:
                         del self._pending[key]
             for item in batch:
                 if isinstance(item, Future):
-                    item.set_result(None)
+                    with contextlib.suppress(InvalidStateError):  # its waiter was cancelled
+                        item.set_result(None)
             if None in batch:
                 return
 
