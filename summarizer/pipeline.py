@@ -335,7 +335,8 @@ class Summarizer:
                 loaded.set()
             # The cache writes so far (this article's memo among them) are on disk before the
             # item is handed out: a run killed after writing it reruns it from the memo.
-            await asyncio.wrap_future(self._cache.flushed())
+            if not (written := self._cache.flushed()).done():
+                await asyncio.wrap_future(written)
             return item
 
         async def first_seen(

@@ -93,6 +93,7 @@ def test_every_fault_kind_at_30_percent_loses_nothing_and_counts_every_request(
         )
         with Summarizer(settings, client=client) as s:
             items = list(s.summarize_paths(paths))
+            s.run_async(client.close())  # the caller's client: closed on the loop that used it
         per_article = requests_per_article(server)
         outcomes = Counter(r.outcome.split(":")[0] for r in server.chat_requests)
         fault_kinds = {r.outcome for r in server.chat_requests if r.outcome.startswith("fault:")}
