@@ -183,13 +183,15 @@ def test_two_runs_over_the_same_folder_output_and_cache_at_once(tmp_path: Path) 
         assert set(json.loads(line)["provenance"]["cache"].values()) == {"hit"}
 
 
-def _disk_full_at(limit: int) -> None:
-    """In the child: files cannot grow past `limit` bytes, as on a full disk (EFBIG, not
-    the default SIGXFSZ that would kill the process)."""
-    import resource
-
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+def _cli_on_a_full_disk(limit: int) -> list[str]:
+    """The CLI in a process whose files cannot grow past `limit` bytes, as on a full disk:
+    writes fail with EFBIG (SIGXFSZ, which would kill it, is ignored). Set in the child's own
+    code, not a preexec_fn, which is unsafe with this process's server threads."""
+    setup = (
+        "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); "
+    )
+    return [sys.executable, "-c", setup + "from summarizer.cli import main; main()"]
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX file-size limits")
@@ -202,13 +204,18 @@ def test_a_cache_that_fills_up_only_warns_and_every_result_is_written(tmp_path: 
     with FakeLLMServer(responder=article_responder) as server:
         env = cli_env(server, tmp_path / "cache", concurrency=2)
         proc = subprocess.Popen(
-            [*CLI, "run", str(tmp_path / "articles"), "--out", str(out)],
+            [
+                *_cli_on_a_full_disk(256 * 1024),
+                "run",
+                str(tmp_path / "articles"),
+                "--out",
+                str(out),
+            ],
             env=env,
             cwd=tmp_path,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            preexec_fn=lambda: _disk_full_at(256 * 1024),
         )
         _, stderr = proc.communicate(timeout=120)
         assert server.errors == []
