@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,10 @@ from summarizer.testing import FakeLLMServer, article_responder
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+CLI_CODE = "from summarizer.cli import main; main()"
+CLI = [sys.executable, "-c", CLI_CODE]
+"""The CLI as a user's shell runs it, in a process of its own."""
 
 # benchmarks/ is not a package (and site-packages may hold an unrelated `benchmarks`).
 _spec = importlib.util.spec_from_file_location("_corpus", ROOT / "benchmarks" / "_corpus.py")

@@ -23,9 +23,8 @@ import pytest
 
 from summarizer import ArticleResult
 from summarizer.testing import FakeLLMServer, RecordedRequest, article_responder
-from tests.conftest import write_corpus
+from tests.conftest import CLI, CLI_CODE, write_corpus
 
-CLI = [sys.executable, "-c", "from summarizer.cli import main; main()"]
 _ARTICLE_NO = re.compile(r"Meldung Nummer (\d+):")
 
 
@@ -191,7 +190,7 @@ def _cli_on_a_full_disk(limit: int) -> list[str]:
         "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
         f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); "
     )
-    return [sys.executable, "-c", setup + "from summarizer.cli import main; main()"]
+    return [sys.executable, "-c", setup + CLI_CODE]
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX file-size limits")

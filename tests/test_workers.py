@@ -11,7 +11,6 @@ import pickle
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +31,7 @@ from summarizer import (
 from summarizer.backend import Backend
 from summarizer.llm import RateGate
 from summarizer.testing import FakeLLMServer, FakeReply, article_responder
-from tests.conftest import ROOT, write_corpus
+from tests.conftest import CLI, ROOT, write_corpus
 
 
 def worker_pids() -> list[int]:
@@ -192,10 +191,9 @@ def test_worker_processes_write_no_key_to_verbose_output(
         SUMMARIZER_CONCURRENCY="4",
     )
     fake.enqueue(FakeReply.error(503, "busy"))  # a retry to log, too
-    cli = [sys.executable, "-c", "from summarizer.cli import main; main()"]
     out = str(tmp_path / "out")
     run = subprocess.run(
-        [*cli, "run", str(tmp_path / "articles"), "-o", out, "--verbose", "-f", "jsonl"],
+        [*CLI, "run", str(tmp_path / "articles"), "-o", out, "--verbose", "-f", "jsonl"],
         env=env,
         capture_output=True,
         text=True,
