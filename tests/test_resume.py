@@ -196,9 +196,11 @@ def _cli_on_a_full_disk(limit: int) -> list[str]:
 @pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="POSIX file-size limits")
 def test_a_cache_that_fills_up_only_warns_and_every_result_is_written(tmp_path: Path) -> None:
     """Files cannot grow past 256 KB: the cache opens (its schema takes ~200 KB of write-ahead
-    log), then its writes fail (~30 KB each) as on a full disk, while each result file (a few
-    KB) still fits. A warning, and every article is done."""
-    paths = write_corpus(tmp_path / "articles", 8)
+    log), then its writes fail as on a full disk, while each result file (a few KB) still
+    fits. 60 articles: their calls and results alone are ~300 KB of JSON (~4.9 KB an
+    article), more than any one file may hold, however the writer batches them. A warning,
+    and every article is done."""
+    paths = write_corpus(tmp_path / "articles", 60)
     out = tmp_path / "out"
     with FakeLLMServer(responder=article_responder) as server:
         env = cli_env(server, tmp_path / "cache", concurrency=2)
