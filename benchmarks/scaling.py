@@ -1,7 +1,7 @@
 """Benchmark: does the cost per article stay flat from 100 to 10,000 articles?
 
 For each size, a fresh child process summarizes that many synthetic articles against the fake
-server (no latency, its own process) with 32 articles in flight and a fresh cache, and reports
+server (no latency, its own process) with 32 requests in flight and a fresh cache, and reports
 its wall time and peak resident memory (`ru_maxrss`), and the largest peak of its worker
 processes (2 at 32 in flight on 2 cores: `summarizer.workers`). The child also reports its resident
 memory after imports and one warm-up article, so the growth with the batch size is visible

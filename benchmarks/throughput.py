@@ -1,9 +1,10 @@
 """Benchmark: batch throughput against a slow endpoint, vs the ideal set by latency alone.
 
-Summarizes N synthetic articles (default 500) with `concurrency` articles in flight (32) against
+Summarizes N synthetic articles (default 500) with `concurrency` requests in flight (32) against
 the fake server answering every request after `latency` seconds (0.1). An article's calls run
-one after another (a translation per paragraph, then summary, then claims), so at best the run
-keeps `concurrency` requests in flight all the time:
+one after another (a translation per paragraph, then summary, then claims); at 32 a batch keeps
+36 articles in progress so that a request slot never waits for an article between two calls
+(`Backend.lanes`). At best the run keeps `concurrency` requests in flight all the time:
 
     ideal = total requests x latency / concurrency
 

@@ -19,7 +19,9 @@ from summarizer.tasks import chunk_chars
 __all__ = ["Backend"]
 
 _REMOTE_CONCURRENCY = 8
-_LANES_PER_WORKER = 16
+_REQUESTS_PER_WORKER = 16
+_REQUESTS_PER_SPARE_LANE = 8  # one more article in progress per 8 requests (see `lanes`)
+_SPARE_LANES_FROM = 16
 
 
 class Backend:
@@ -33,6 +35,7 @@ class Backend:
         self._llm: LLMClient | None = None
         self._lock = asyncio.Lock()
         self._gate = RateGate()
+        self._gate.limit_to(self.default_concurrency)
         if settings.is_embedded:
             self._embedded = get_model(settings.model)
         elif client is None and settings.base_url is None and settings.api_key is None:
@@ -79,8 +82,23 @@ class Backend:
             return self.settings.concurrency
         return 1 if self.settings.is_embedded else _REMOTE_CONCURRENCY
 
+    def lanes(self, concurrency: int) -> int:
+        """Articles a batch keeps in progress for `concurrency` requests in flight.
+
+        From 16 requests in flight on a remote endpoint (a serving cluster or a hosted API,
+        whose prefix cache is shared by all its requests), one more per 8 requests: a request
+        slot freed while its article is between calls (instructor parsing, the cache, the next
+        prompt) then goes at once to another article's request. Otherwise exactly one article
+        per request: a llama.cpp server (the embedded one, or a local one at fewer slots) keeps
+        each article's conversation in one slot's prompt cache, which another article would
+        evict.
+        """
+        if self.settings.is_embedded or concurrency < _SPARE_LANES_FROM:
+            return concurrency
+        return concurrency + concurrency // _REQUESTS_PER_SPARE_LANE
+
     def workers(self, concurrency: int) -> int:
-        """Processes a batch with `concurrency` articles in flight runs in (see
+        """Processes a batch with `concurrency` requests in flight runs in (see
         `summarizer.workers`): `settings.workers`, else one per 16 in flight up to the cores.
         Always 1 for the embedded server (one llama.cpp process serves every call) and for
         an injected client (it lives in this process)."""
@@ -88,7 +106,7 @@ class Backend:
             return 1
         if self.settings.workers is not None:
             return self.settings.workers
-        return max(1, min(os.cpu_count() or 1, concurrency // _LANES_PER_WORKER))
+        return max(1, min(os.cpu_count() or 1, concurrency // _REQUESTS_PER_WORKER))
 
     @property
     def gate(self) -> RateGate:

@@ -172,7 +172,7 @@ def run(
     concurrency: Annotated[
         int | None,
         typer.Option(
-            "--concurrency", "-j", min=1, help="Articles in flight (default per backend)."
+            "--concurrency", "-j", min=1, help="Requests in flight (default per backend)."
         ),
     ] = None,
     workers: Annotated[

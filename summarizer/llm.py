@@ -28,7 +28,7 @@ import json
 import textwrap
 import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
@@ -124,15 +124,25 @@ class Completion(Generic[V]):
 
 
 class RateGate:
-    """A run-wide pause: after a 429 every call waits until the endpoint is ready again.
+    """One process's admission control for an endpoint: at most `limit` requests in flight,
+    and a run-wide pause after a 429.
 
-    `on_pause`, if set, hears each pause this process decides on, so that worker processes
-    can share it (see `summarizer.workers`).
+    The limit counts requests on the wire, not calls: a slot is held from sending a request
+    to reading its answer, never while instructor parses it or a retry backs off. `on_pause`,
+    if set, hears each pause this process decides on, so that worker processes can share it
+    (see `summarizer.workers`).
     """
 
     def __init__(self) -> None:
         self._resume_at = 0.0
         self.on_pause: Callable[[float], None] | None = None
+        self.limit: int | None = None
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+
+    def limit_to(self, requests: int | None) -> None:
+        """Allow at most `requests` in flight from now on (None: no limit)."""
+        if requests != self.limit:
+            self.limit, self._slots = requests, None
 
     def pause(self, seconds: float, *, relay: bool = True) -> None:
         """Hold all calls for `seconds` from now (extends, never shortens, a pause); `relay`
@@ -145,6 +155,20 @@ class RateGate:
         """Sleep until the pause is over."""
         while (delay := self._resume_at - time.monotonic()) > 0:  # a pause may be extended
             await asyncio.sleep(delay)
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one of the `limit` request slots (after any pause) for the body's duration."""
+        if self.limit is None:
+            await self.wait()
+            yield
+            return
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:  # a semaphore serves one loop
+            self._slots = (loop, asyncio.Semaphore(self.limit))
+        async with self._slots[1]:
+            await self.wait()
+            yield
 
 
 @functools.lru_cache(maxsize=256)
@@ -367,26 +391,26 @@ class LLMClient:
             with attempt:
                 if attempt.retry_state.attempt_number > 1:
                     stats.transport_retries += 1
-                await self._gate.wait()
-                stats.http_requests += 1
                 try:
-                    response = await self._post(kwargs)
+                    response = await self._post(kwargs, stats)
                 except json.JSONDecodeError as exc:  # a garbled body is a transport fault,
                     raise GarbledResponseError(str(exc)) from exc  # not the model's output
                 self._record(stats, response)
                 return response
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _post(self, kwargs: dict[str, Any]) -> ChatCompletion:
-        """POST /chat/completions with instructor's arguments as the JSON body."""
+    async def _post(self, kwargs: dict[str, Any], stats: CallStats) -> ChatCompletion:
+        """POST /chat/completions with instructor's arguments as the JSON body, in a slot."""
         options: dict[str, Any] = {}
         for arg, option in _REQUEST_OPTIONS.items():
             if (value := kwargs.get(arg)) is not None:
                 options[option] = value
         body = {k: v for k, v in kwargs.items() if k not in _REQUEST_OPTIONS}
-        data = await self._client.post(  # type: ignore[call-overload]
-            "/chat/completions", body=body, cast_to=object, options=options, stream=False
-        )
+        async with self._gate.slot():
+            stats.http_requests += 1
+            data = await self._client.post(  # type: ignore[call-overload]
+                "/chat/completions", body=body, cast_to=object, options=options, stream=False
+            )
         if not isinstance(data, dict):
             raise GarbledResponseError(f"the response body is not a JSON object: {data!r:.200}")
         try:  # pydantic-core validation: a fraction of openai's lax, field-by-field build

@@ -313,13 +313,19 @@ class Summarizer:
     ) -> AsyncGenerator[Item, None]:
         """Bounded-concurrency batch; yields in input order with a bounded reorder window.
 
+        At most `concurrency` requests are in flight (default: the backend's); a few more
+        articles than that are in progress (`Backend.lanes`), so that a request slot never
+        waits for an article between two of its calls.
+
         Inputs are files, folders (walked recursively), JSON/JSONL record files and '-' for
         standard input (see `summarizer.sources`).
         """
-        limit = concurrency or self.concurrency
+        limit = concurrency or self.concurrency  # requests in flight
         pool = self._worker_pool(limit)
-        window = max(limit * 4, 8)
-        semaphore = asyncio.Semaphore(limit)
+        lanes = self._backend.lanes(limit)  # articles in flight
+        window = max(lanes * 4, 8)
+        semaphore = asyncio.Semaphore(lanes)
+        self._backend.gate.limit_to(limit)
         pending: list[asyncio.Task[Item]] = []
         source = iter(iter_sources(paths))
         seen: dict[str, str] = {}  # sha256 of cleaned text -> id of its first input
@@ -388,7 +394,7 @@ class Summarizer:
                     if pool is None:
                         result = await self._summarize(article, rec)
                     else:
-                        result = await self._summarize_in(pool, article, rec)
+                        result = await self._summarize_in(pool, article, rec, limit)
                 if (key := self._memo_key(fingerprint(src, article.sha256))) is not None:
                     entry = {"result": result.model_dump(mode="json"), "text_sha256": digest}
                     self._cache.set(key, {"task": "article", **entry})
@@ -438,14 +444,14 @@ class Summarizer:
         return self._pool if size > 1 else None
 
     async def _summarize_in(
-        self, pool: WorkerPool, article: Article, rec: _Recorder
+        self, pool: WorkerPool, article: Article, rec: _Recorder, requests: int
     ) -> ArticleResult:
         """`_summarize` in a worker process, its spending recorded in `rec`; here if the
         workers cannot start (a warning says why, once)."""
         if pool.start_error is not None:
             return await self._summarize(article, rec)
         try:
-            outcome = await pool.summarize(article)
+            outcome = await pool.summarize(article, requests=requests)
         except WorkersUnavailable as exc:
             if not self._warned_workers:
                 self._warned_workers = True

@@ -50,12 +50,14 @@ class Settings(BaseModel):
     max_retries: int = Field(5, ge=0, le=20, description="Transport retries (429/5xx/timeouts).")
     retry_max_wait: float = Field(60.0, gt=0, description="Longest single backoff, seconds.")
     timeout: float = Field(600.0, gt=0, description="Seconds per HTTP request.")
-    concurrency: int | None = Field(None, ge=1, le=256, description="None = backend default.")
+    concurrency: int | None = Field(
+        None, ge=1, le=256, description="Requests in flight; None = backend default."
+    )
     workers: int | None = Field(
         None,
         ge=1,
         le=64,
-        description="Processes for a batch; None = one per 16 articles in flight, up to the "
+        description="Processes for a batch; None = one per 16 requests in flight, up to the "
         "cores (always 1 for the embedded model).",
     )
     temperature: float = Field(0.0, ge=0, le=2)

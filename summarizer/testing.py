@@ -462,6 +462,8 @@ class FakeLLMServer:
         self._queue: deque[FakeReply] = deque()
         self._requests: list[RecordedRequest] = []
         self._errors: list[BaseException] = []
+        self._answering = 0
+        self._peak_answering = 0
         self._rng = random.Random(seed)
         self._ids = itertools.count(1)
         self._httpd: _HTTPServer | None = None
@@ -551,6 +553,13 @@ class FakeLLMServer:
         return [r for r in self.requests if r.path == "/v1/chat/completions"]
 
     @property
+    def peak_in_flight(self) -> int:
+        """The most chat requests answered at once: each counts from its arrival until its
+        reply starts to be written (a client's next request on that slot comes later)."""
+        with self._lock:
+            return self._peak_answering
+
+    @property
     def pending(self) -> int:
         """How many queued replies have not been served yet."""
         with self._lock:
@@ -576,6 +585,7 @@ class FakeLLMServer:
             self._queue.clear()
             self._requests.clear()
             self._errors.clear()
+            self._peak_answering = 0
 
     def record_error(self, exc: BaseException) -> None:
         with self._lock:
@@ -623,8 +633,16 @@ class FakeLLMServer:
             )
             return
 
-        reply, latency = self._choose_reply(record)
-        if not self._wait(latency + reply.delay):
+        with self._lock:
+            self._answering += 1
+            self._peak_answering = max(self._peak_answering, self._answering)
+        try:
+            reply, latency = self._choose_reply(record)
+            waited = self._wait(latency + reply.delay)
+        finally:
+            with self._lock:
+                self._answering -= 1
+        if not waited:
             handler.close_connection = True
             return
         self._send_reply(handler, record, reply)

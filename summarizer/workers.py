@@ -2,7 +2,7 @@
 
 One event loop drives only so many requests a second: openai, instructor and the HTTP stack
 cost a few milliseconds of CPU per request (see `benchmarks/throughput.py`). With many
-articles in flight against a fast endpoint, a batch hands its articles to worker processes,
+requests in flight against a fast endpoint, a batch hands its articles to worker processes,
 each with its own event loop, HTTP client and handle on the shared cache (diskcache is safe
 across processes). The parent keeps everything that needs one view of the run: reading the
 inputs, duplicates, output order, the token budget and the finished-article memo.
@@ -15,7 +15,8 @@ output goes to stderr):
 parent                                      worker
   (Settings, prompts_dir, log levels)  ──▶    builds a Summarizer
                                        ◀──    ("ready", pid)
-  ("job", id, Article)                 ──▶    Summarizer._summarize on its own loop
+  ("job", id, Article, slots)          ──▶    Summarizer._summarize on its own loop, with at
+                                              most `slots` requests in flight
   ("cancel", id)                       ──▶    cancels that article
   ("pause", seconds)                   ──▶    every call waits (another worker saw a 429)
                                        ◀──    ("pause", seconds)  this worker saw a 429
@@ -168,8 +169,10 @@ class WorkerPool:
 
     # -- the parent's side of a batch ----------------------------------------------------
 
-    async def summarize(self, article: Article) -> Outcome:
+    async def summarize(self, article: Article, *, requests: int) -> Outcome:
         """Summarize `article` in the least busy worker; a cancelled wait cancels it there.
+
+        `requests` is the batch's limit of requests in flight, shared out among the workers.
 
         The first call starts the workers (a batch served from the memo never does); raises
         `WorkersUnavailable` if they cannot start."""
@@ -187,7 +190,10 @@ class WorkerPool:
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         worker.jobs[job] = future
         try:
-            worker.inbox.send(("job", job, article))
+            share = requests // len(self._workers) + (
+                self._workers.index(worker) < requests % len(self._workers)
+            )
+            worker.inbox.send(("job", job, article, max(1, share)))
             return await future
         except asyncio.CancelledError:
             if worker.jobs.pop(job, None) is not None and worker.alive:
@@ -315,6 +321,7 @@ async def _serve_async(
             while inbox.poll():
                 message = inbox.recv()
                 if message[0] == "job":
+                    gate.limit_to(message[3])
                     tasks[message[1]] = loop.create_task(job(message[1], message[2]))
                 elif message[0] == "cancel" and (task := tasks.pop(message[1], None)):
                     task.cancel()

@@ -319,6 +319,20 @@ def test_concurrent_requests_overlap() -> None:
     assert all(r.choices[0].message.content == "ok" for r in results)
     assert elapsed < 2.5  # serial would be 5 s
     assert len(fake.requests) == 50
+    assert 2 <= fake.peak_in_flight <= 50
+    fake.reset()
+    assert fake.peak_in_flight == 0
+
+
+def test_peak_in_flight_counts_requests_answered_at_once() -> None:
+    with FakeLLMServer(responder=lambda r: FakeReply(content="ok"), latency=0.05) as fake:
+        client = make_client(fake)
+        for _ in range(3):
+            chat(client)  # one after another
+        assert fake.peak_in_flight == 1
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda _: chat(client), range(4)))
+        assert fake.peak_in_flight == 4
 
 
 def test_stop_is_quick_with_a_request_in_flight_and_leaves_no_threads() -> None:
