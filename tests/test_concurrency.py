@@ -76,3 +76,21 @@ def test_request_slots_follow_a_new_limit_and_a_new_event_loop() -> None:
     assert asyncio.run(peak(6)) == 2  # the same limit from another event loop
     gate.limit_to(3)
     assert asyncio.run(peak(6)) == 3
+
+
+def test_a_freed_slot_goes_to_the_waiting_call_before_the_freeing_call_runs_on() -> None:
+    gate = RateGate()
+    gate.limit_to(1)
+    events: list[str] = []
+
+    async def call(name: str) -> None:
+        async with gate.slot():
+            events.append(f"{name} sends")
+            await asyncio.sleep(0.01)
+        events.append(f"{name} parses")
+
+    async def both() -> None:
+        await asyncio.gather(call("a"), call("b"))
+
+    asyncio.run(both())
+    assert events == ["a sends", "b sends", "a parses", "b parses"]
