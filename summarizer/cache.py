@@ -10,7 +10,9 @@ Writes go through one writer thread per cache, in batches of one transaction eac
 lets one process write at a time, and a write that waits for another process's lock (or for a
 WAL checkpoint) would otherwise stall the event loop, and every call in flight with it. A
 pending write is already visible to `get` in this process; `flushed()` (awaited before an
-article's result is handed out) and `close()` wait until the writes are on disk.
+article's result is handed out) and `close()` wait until the writes are on disk. Worker
+processes (`summarizer.workers`) write nothing themselves: `relay` hands their entries to the
+parent, so a batch has one writing process.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import json
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +75,10 @@ class ResultCache:
         self._pending: dict[str, str] = {}  # written by `set`, not yet on disk
         self._queue: queue.SimpleQueue[tuple[str, str] | Future[None] | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
+        self.relay: Callable[[str, str], None] | None = None
+        """If set, `set` hands each entry (key, JSON text) to it instead of writing it: a
+        worker process relays its entries to the parent, which writes them with `set_text`
+        (see `summarizer.workers`)."""
         if enabled:
             try:
                 directory.mkdir(parents=True, exist_ok=True)
@@ -117,6 +124,15 @@ class ResultCache:
         if self._cache is None:
             return
         text = canonical_json(value)
+        if self.relay is not None:
+            self.relay(key, text)
+        else:
+            self.set_text(key, text)
+
+    def set_text(self, key: str, text: str) -> None:
+        """`set` for a value already serialized by `canonical_json`."""
+        if self._cache is None:
+            return
         with self._lock:
             self._pending[key] = text
             if self._writer is None:

@@ -440,7 +440,9 @@ class Summarizer:
         start with the first article to summarize); None to run in this process."""
         size = self._backend.workers(concurrency)
         if size > 1 and self._pool is None:
-            self._pool = WorkerPool(self.settings, size=size, prompts_dir=self._prompts_dir)
+            self._pool = WorkerPool(
+                self.settings, size=size, prompts_dir=self._prompts_dir, cache=self._cache
+            )
         return self._pool if size > 1 else None
 
     async def _summarize_in(

@@ -3,9 +3,11 @@
 One event loop drives only so many requests a second: openai, instructor and the HTTP stack
 cost a few milliseconds of CPU per request (see `benchmarks/throughput.py`). With many
 requests in flight against a fast endpoint, a batch hands its articles to worker processes,
-each with its own event loop, HTTP client and handle on the shared cache (diskcache is safe
-across processes). The parent keeps everything that needs one view of the run: reading the
-inputs, duplicates, output order, the token budget and the finished-article memo.
+each with its own event loop and HTTP client. A worker reads the shared cache itself (diskcache
+is safe across processes) but relays what it would write to the parent, the one process that
+writes: a worker's loop then never runs SQLite writes, nor waits for another process's write
+lock. The parent keeps everything that needs one view of the run: reading the inputs,
+duplicates, output order, the token budget, the finished-article memo and the cache writes.
 
 A worker is a fresh `python` running `summarizer.workers.serve`; it never re-imports the
 caller's `__main__`. The two talk over its stdin and stdout with pickled messages (its own
@@ -20,12 +22,13 @@ parent                                      worker
   ("cancel", id)                       ──▶    cancels that article
   ("pause", seconds)                   ──▶    every call waits (another worker saw a 429)
                                        ◀──    ("pause", seconds)  this worker saw a 429
+                                       ◀──    ("cache", key, json)  an entry to write
                                        ◀──    ("done", id, result, error, usage, attempts)
 ```
 
-A worker that dies fails only the articles it held (their finished calls are in the cache,
-so a rerun resumes them), and a new one takes its place. Workers that cannot start raise
-`WorkersUnavailable` once; the `Summarizer` then runs the batch itself.
+A worker that dies fails only the articles it held (the entries of their finished calls
+reached the parent, so a rerun resumes them), and a new one takes its place. Workers that
+cannot start raise `WorkersUnavailable` once; the `Summarizer` then runs the batch itself.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from summarizer.cache import ResultCache
 from summarizer.errors import SummarizerError, WorkersUnavailable
 from summarizer.schema import ArticleResult, Attempts, Usage
 
@@ -87,10 +91,18 @@ class WorkerPool:
     one `Summarizer` share the processes.
     """
 
-    def __init__(self, settings: Settings, *, size: int, prompts_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        size: int,
+        prompts_dir: Path | None = None,
+        cache: ResultCache | None = None,
+    ) -> None:
         self.settings = settings
         self.size = size
         self._prompts_dir = prompts_dir
+        self._cache = cache  # writes what the workers relay
         self._workers: list[_Worker] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ids = 0
@@ -132,6 +144,7 @@ class WorkerPool:
             except subprocess.TimeoutExpired:
                 worker.process.kill()
                 worker.process.wait()
+            self._drain(worker)  # entries of calls finished after the batch stopped
             worker.outbox.close()
         self._workers = []
         self._loop = None
@@ -222,7 +235,10 @@ class WorkerPool:
         try:
             while worker.outbox.poll():
                 message = worker.outbox.recv()
-                if message[0] == "done":
+                if message[0] == "cache":
+                    if self._cache is not None:
+                        self._cache.set_text(message[1], message[2])
+                elif message[0] == "done":
                     _, job, result, error, usage, attempts = message
                     future = worker.jobs.pop(job, None)
                     if future is not None and not future.done():
@@ -235,6 +251,14 @@ class WorkerPool:
                             self._send(other, message)
         except (EOFError, OSError):
             self._lost(worker)
+
+    def _drain(self, worker: _Worker) -> None:
+        """Write the cache entries left in a stopped worker's pipe; drop anything else."""
+        with contextlib.suppress(EOFError, OSError):
+            while worker.outbox.poll():
+                message = worker.outbox.recv()
+                if message[0] == "cache" and self._cache is not None:
+                    self._cache.set_text(message[1], message[2])
 
     def _lost(self, worker: _Worker) -> None:
         """A worker died: fail the articles it held and start another in its place."""
@@ -304,6 +328,8 @@ async def _serve_async(
     tasks: dict[int, asyncio.Task[None]] = {}
     ended: asyncio.Future[None] = loop.create_future()
     gate = summarizer._backend.gate
+    if summarizer._cache.enabled:  # the parent writes (see the module docstring)
+        summarizer._cache.relay = lambda key, text: _reply(outbox, ("cache", key, text))
     first_job = 0
     gate.on_pause = lambda seconds: _reply(outbox, ("pause", seconds))
 

@@ -5,6 +5,8 @@ stops its work in the workers too. The fake server runs in this process; the wor
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
 import pickle
@@ -16,6 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import diskcache
 import pytest
 
 from summarizer import (
@@ -29,8 +32,10 @@ from summarizer import (
     ValidationFailedError,
 )
 from summarizer.backend import Backend
+from summarizer.cache import ResultCache
 from summarizer.llm import RateGate
 from summarizer.testing import FakeLLMServer, FakeReply, article_responder
+from summarizer.workers import WorkerPool
 from tests.conftest import CLI, ROOT, write_corpus
 
 
@@ -74,6 +79,39 @@ def test_two_workers_give_the_results_and_counts_of_one_process(
     for a, b in zip(alone, pooled, strict=True):
         assert isinstance(a, ArticleResult) and isinstance(b, ArticleResult)
         assert without_timing(a) == without_timing(b), a.id
+
+
+def test_workers_relay_their_cache_entries_and_the_parent_writes_them(
+    fake: FakeLLMServer, make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    """One writer process: a worker's loop never runs SQLite writes. The workers' own cache
+    directory stays empty; the parent's cache gets an entry per call."""
+    (path,) = write_corpus(tmp_path / "articles", 1)
+    settings = make_settings(fake, workers=2, cache_dir=tmp_path / "workers")
+    with Summarizer(settings) as s:
+        article = s.load(path)
+    parent = ResultCache(tmp_path / "parent")
+    pool = WorkerPool(settings, size=2, cache=parent)
+    try:
+        outcome = asyncio.run(pool.summarize(article, requests=2))
+    finally:
+        pool.close()
+        parent.close()
+    assert outcome.error is None and outcome.result is not None
+    calls = len(fake.chat_requests)
+    assert calls == outcome.attempts.requests >= 4
+
+    def entries(directory: Path) -> list[dict[str, object]]:
+        cache = diskcache.Cache(str(directory))
+        try:
+            return [json.loads(cache[k]) for k in cache if not str(k).startswith("__summarizer")]
+        finally:
+            cache.close()
+
+    assert entries(settings.llm_cache_dir) == []
+    written = entries(tmp_path / "parent")
+    assert len(written) == calls  # one entry per call (each answered at the first request)
+    assert {e["task"] for e in written} == {"translate", "summary", "claims"}
 
 
 def test_a_workers_error_reaches_the_item_with_its_data(
