@@ -251,7 +251,8 @@ class Summarizer:
 
     @property
     def concurrency(self) -> int:
-        """Articles processed at once by `summarize_paths` unless told otherwise."""
+        """Requests in flight at once (`summarize_paths` unless told otherwise, and this
+        process's own calls)."""
         return self._backend.default_concurrency
 
     @property
@@ -322,7 +323,7 @@ class Summarizer:
         """
         limit = concurrency or self.concurrency  # requests in flight
         pool = self._worker_pool(limit)
-        lanes = self._backend.lanes(limit)  # articles in flight
+        lanes = self._backend.lanes(limit)  # articles in progress
         window = max(lanes * 4, 8)
         semaphore = asyncio.Semaphore(lanes)
         self._backend.gate.limit_to(limit)
@@ -360,7 +361,7 @@ class Summarizer:
         async def guarded(src: Source, after: asyncio.Event | None, loaded: asyncio.Event) -> Item:
             """Load, check for a duplicate (in input order), summarize; errors become items.
 
-            Loading runs ahead of the `limit` lanes (within the reorder window): only the
+            Loading runs ahead of the `lanes` (within the reorder window): only the
             summarizing holds a lane, so a lane never waits for a file to be read and split."""
             nonlocal spent
             rec: _Recorder | None = None
