@@ -55,10 +55,10 @@ def cli_env(
 
 
 def run_cli(
-    folder: Path, out: Path, env: dict[str, str], *extra: str, cwd: Path
+    folder: Path, out: Path, env: dict[str, str], *extra: str, cwd: Path, cli: list[str] = CLI
 ) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [*CLI, "run", str(folder), "--out", str(out), *extra],
+        [*cli, "run", str(folder), "--out", str(out), *extra],
         env=env,
         cwd=cwd,
         stdout=subprocess.PIPE,
@@ -204,19 +204,8 @@ def test_a_cache_that_fills_up_only_warns_and_every_result_is_written(tmp_path: 
     out = tmp_path / "out"
     with FakeLLMServer(responder=article_responder) as server:
         env = cli_env(server, tmp_path / "cache", concurrency=2)
-        proc = subprocess.Popen(
-            [
-                *_cli_on_a_full_disk(256 * 1024),
-                "run",
-                str(tmp_path / "articles"),
-                "--out",
-                str(out),
-            ],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        proc = run_cli(
+            tmp_path / "articles", out, env, cwd=tmp_path, cli=_cli_on_a_full_disk(256 * 1024)
         )
         _, stderr = proc.communicate(timeout=120)
         assert server.errors == []
