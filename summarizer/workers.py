@@ -236,8 +236,7 @@ class WorkerPool:
             while worker.outbox.poll():
                 message = worker.outbox.recv()
                 if message[0] == "cache":
-                    if self._cache is not None:
-                        self._cache.set_text(message[1], message[2])
+                    self._write_relayed(message)
                 elif message[0] == "done":
                     _, job, result, error, usage, attempts = message
                     future = worker.jobs.pop(job, None)
@@ -257,8 +256,13 @@ class WorkerPool:
         with contextlib.suppress(EOFError, OSError):
             while worker.outbox.poll():
                 message = worker.outbox.recv()
-                if message[0] == "cache" and self._cache is not None:
-                    self._cache.set_text(message[1], message[2])
+                if message[0] == "cache":
+                    self._write_relayed(message)
+
+    def _write_relayed(self, message: tuple[Any, ...]) -> None:
+        """Write a worker's ("cache", key, json) entry into this process's cache."""
+        if self._cache is not None:
+            self._cache.set_text(message[1], message[2])
 
     def _lost(self, worker: _Worker) -> None:
         """A worker died: fail the articles it held and start another in its place."""
@@ -330,10 +334,11 @@ async def _serve_async(
     gate = summarizer._backend.gate
     if summarizer._cache.enabled:  # the parent writes (see the module docstring)
         summarizer._cache.relay = lambda key, text: _reply(outbox, ("cache", key, text))
-    first_job = 0
+    thawed = True  # until the first article is done (see `_freeze_heap`)
     gate.on_pause = lambda seconds: _reply(outbox, ("pause", seconds))
 
     async def job(number: int, article: Article) -> None:
+        nonlocal thawed
         rec = _Recorder(preprocessing=article.preprocessing)
         result: ArticleResult | None = None
         error: BaseException | None = None
@@ -344,16 +349,15 @@ async def _serve_async(
         finally:
             tasks.pop(number, None)
         _reply(outbox, ("done", number, result, error, rec.usage, rec.attempts))
-        if number == first_job:
+        if thawed:
+            thawed = False
             _freeze_heap()  # what the first calls imported and built lazily
 
     def on_message() -> None:
-        nonlocal first_job
         try:
             while inbox.poll():
                 message = inbox.recv()
                 if message[0] == "job":
-                    first_job = first_job or message[1]
                     gate.limit_to(message[3])
                     tasks[message[1]] = loop.create_task(job(message[1], message[2]))
                 elif message[0] == "cancel" and (task := tasks.pop(message[1], None)):
