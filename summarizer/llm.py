@@ -163,19 +163,17 @@ class RateGate:
         A slot freed while other calls wait goes to the first of them before the freeing call
         runs on: otherwise the slot would idle while that call parses its answer and builds its
         next prompt (1-2 ms of CPU per request, and more while the loop is busy)."""
-        if self.limit is None:
+        slots: asyncio.Semaphore | None = None
+        if self.limit is not None:
+            loop = asyncio.get_running_loop()
+            if self._slots is None or self._slots[0] is not loop:  # a semaphore serves one loop
+                self._slots = (loop, asyncio.Semaphore(self.limit))
+            slots = self._slots[1]
+        async with slots or contextlib.nullcontext():
             await self.wait()
             yield
-            return
-        loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[0] is not loop:  # a semaphore serves one loop
-            self._slots = (loop, asyncio.Semaphore(self.limit))
-        slots = self._slots[1]
-        async with slots:
-            await self.wait()
-            yield
-        if slots.locked():  # a call waits for the slot just freed: let it send its request
-            await asyncio.sleep(0)  # before this one goes on to parse its answer
+        if slots is not None and slots.locked():  # a call waits for the slot just freed:
+            await asyncio.sleep(0)  # let it send its request before this one parses its answer
 
 
 @functools.lru_cache(maxsize=256)
