@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import threading
@@ -72,8 +73,23 @@ class Article:
         return [s for s in self.sentences if s.paragraph == index]
 
 
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def decode(data: bytes, *, name: str = "<input>") -> str:
-    """Bytes to text: UTF-8 (BOM allowed) first, then cp1252, then latin-1; binary is refused."""
+    """Bytes to text: UTF-8 (BOM allowed) first, then cp1252, then latin-1; binary is refused.
+    UTF-16 and UTF-32 are read when a byte-order mark says so."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError(f"{name}: invalid {encoding} text", path=name) from None
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: binary file (contains NUL bytes), not a text article", path=name)
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
@@ -240,14 +256,16 @@ def from_text(
     )
 
 
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes; any failure is an `InputError` naming the file and the reason."""
+def read_bytes(path: Path, *, name: str | None = None) -> bytes:
+    """A file's bytes; any failure is an `InputError` naming the file (as `name`, if given)
+    and the reason."""
+    name = name or str(path)
     try:
         return path.read_bytes()
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not an article", path=path) from None
+        raise InputError(f"{name}: is a directory, not an article", path=name) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}", path=path) from None
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}", path=name) from None
 
 
 def load(path: Path, *, max_chars: int = 200_000, rules: Rules | None = None) -> Article:

@@ -4,7 +4,8 @@ A key is the SHA-256 of the canonical JSON of every input that changes a call's 
 (model, endpoint, messages template and rendering context, template version, response schema,
 sampling parameters, mode, preprocessing version) and nothing else. Values are JSON text,
 never pickles. A cache that cannot be opened, read or written degrades to "no cache" with a
-warning: it never fails a run.
+warning: it never fails a run. A corrupt database file is moved aside
+(`cache.db.corrupt-<timestamp>`) and a fresh cache is created in its place, with a warning.
 
 Writes go through one writer thread per cache, in batches of one transaction each: SQLite
 lets one process write at a time, and a write that waits for another process's lock (or for a
@@ -23,7 +24,9 @@ import hashlib
 import json
 import logging
 import queue
+import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
@@ -39,6 +42,7 @@ log = logging.getLogger(__name__)
 _HITS_KEY = "__summarizer_hits__"
 _MISSES_KEY = "__summarizer_misses__"
 _STAT_KEYS = (_HITS_KEY, _MISSES_KEY)
+_DB_FILE = "cache.db"  # diskcache's SQLite file; -wal and -shm files sit beside it
 
 
 def canonical_json(value: Any) -> str:
@@ -49,6 +53,44 @@ def canonical_json(value: Any) -> str:
 def cache_key(parts: dict[str, Any]) -> str:
     """Hash the parts that shape a call's output into a hex key."""
     return hashlib.sha256(canonical_json(parts).encode("utf-8")).hexdigest()
+
+
+def _is_corrupt(exc: BaseException) -> bool:
+    """SQLite's "not a database" / "malformed" errors, not locks or permissions
+    (`OperationalError`, a subclass, covers those)."""
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
+
+
+def _open(directory: Path) -> diskcache.Cache:
+    # cull_limit=0: no eviction query on every write; `close` evicts instead.
+    return diskcache.Cache(str(directory), statistics=False, cull_limit=0)
+
+
+def _open_or_replace(directory: Path) -> diskcache.Cache:
+    """Open the cache; a corrupt database is moved aside with a warning and a new one made."""
+    try:
+        return _open(directory)
+    except sqlite3.DatabaseError as exc:
+        if not _is_corrupt(exc):
+            raise
+        aside = move_aside(directory)
+        log.warning("cache database was corrupt (%s): moved to %s, starting a new cache", exc, aside)
+        return _open(directory)
+
+
+def move_aside(directory: Path) -> Path:
+    """Rename the cache database (and its -wal/-shm files) to `cache.db.corrupt-<timestamp>`."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    aside = directory / f"{_DB_FILE}.corrupt-{stamp}"
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = directory / f"{_DB_FILE}.corrupt-{stamp}-{n}"
+    for suffix in ("", "-wal", "-shm"):
+        source = directory / f"{_DB_FILE}{suffix}"
+        if source.exists():
+            source.rename(aside.with_name(aside.name + suffix))
+    return aside
 
 
 @dataclass(frozen=True)
@@ -82,9 +124,8 @@ class ResultCache:
         if enabled:
             try:
                 directory.mkdir(parents=True, exist_ok=True)
-                # cull_limit=0: no eviction query on every write; `close` evicts instead.
-                self._cache = diskcache.Cache(str(directory), statistics=False, cull_limit=0)
-            except Exception as exc:  # read-only, full, corrupt: degrade, never crash
+                self._cache = _open_or_replace(directory)
+            except Exception as exc:  # read-only, full, unreplaceable: degrade, never crash
                 self._warn(f"cache disabled, cannot open {directory}: {exc}")
 
     @property
@@ -221,12 +262,22 @@ class ResultCache:
         )
 
     def clear(self) -> int:
-        """Remove every entry; returns how many there were."""
+        """Remove every entry; returns how many there were. A cache that cannot be read is
+        moved aside and replaced by an empty one, so a cleared cache always works."""
         if self._cache is None:
             return 0
         self.flushed().result()
-        n = self._entries()
-        self._cache.clear()
+        try:
+            n = self._entries()
+            self._cache.clear()
+        except sqlite3.DatabaseError as exc:
+            if not _is_corrupt(exc):
+                raise
+            self._cache.close()
+            aside = move_aside(self.directory)
+            log.warning("cache database was corrupt (%s): moved to %s", exc, aside)
+            self._cache = _open(self.directory)
+            return 0
         return n
 
     def close(self) -> None:

@@ -8,6 +8,7 @@ Data goes to stdout, progress and logs to stderr. Every option can also be set t
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import time
@@ -44,7 +45,16 @@ from summarizer.evaluate import (
 )
 from summarizer.gold import load_suite
 from summarizer.pipeline import Duplicate, ItemError, Summarizer
-from summarizer.render import FORMATS, to_jsonl, to_markdown, write_atomic, write_result
+from summarizer.filenames import display
+from summarizer.redaction import redact
+from summarizer.render import (
+    FORMATS,
+    remove_stale_temporaries,
+    to_jsonl,
+    to_markdown,
+    write_atomic,
+    write_result,
+)
 from summarizer.report import load_history, render_html
 from summarizer.schema import ArticleResult
 from summarizer.settings import Settings
@@ -130,12 +140,12 @@ def _settings(**overrides: Any) -> Settings:
     try:
         return Settings.from_env(**overrides)
     except ConfigError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from None
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err.print(f"[red]error:[/] {escape(message)}", soft_wrap=True)
+    err.print(f"[red]error:[/] {escape(display(redact(message)))}", soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -237,6 +247,7 @@ def run(
     missing = [p for p in paths if str(p) != "-" and not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {', '.join(map(str, missing))}")
+    _prepare_out_dir(out_dir)
     total = sum(1 for _ in iter_sources(paths))
     if not total:
         raise _fail(f"no articles (.txt .md .html .json .jsonl) in {', '.join(map(str, paths))}")
@@ -257,15 +268,12 @@ def run(
                         unfinished.append(item.path or item.id)
                         summary.add(item.id, "[yellow]not started (budget)[/]", failed=True)
                     else:
-                        err.print(f"[red]failed[/] {escape(item.message)}", soft_wrap=True)
-                        summary.add(item.id, f"[red]{item.kind}[/]", failed=True)
+                        _report_failure(summary, item.id, item.kind, item.message, item.path)
                 elif isinstance(item, Duplicate):
                     err.print(f"[yellow]duplicate[/] {escape(item.message)}", soft_wrap=True)
                     summary.add(item.id, f"[yellow]duplicate of {escape(item.of)}[/]")
                 else:
-                    write_result(out_dir, item, markdown=fmt == "md")
-                    _emit(item, fmt)
-                    summary.add_result(item)
+                    _deliver(item, out_dir, fmt, summary)
                 progress.advance(bar)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: finished articles are written; rerun to resume")
@@ -280,6 +288,45 @@ def run(
         for path in unfinished:
             err.print(f"  {escape(path)}", soft_wrap=True)
     raise typer.Exit(EXIT_ITEM_FAILED if summary.failed else EXIT_OK)
+
+
+def _prepare_out_dir(out_dir: Path) -> None:
+    """Refuse an output folder that is a file or cannot be created or written, before any call;
+    remove temporaries that a killed run left there."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise _fail(f"--out {out_dir} is not a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".summarizer-probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise _fail(f"--out {out_dir}: cannot write there: {exc.strerror or exc}") from None
+    remove_stale_temporaries(out_dir)
+
+
+def _report_failure(
+    summary: _RunSummary, id: str, kind: str, message: str, origin: str | None = None
+) -> None:
+    """One failed article: a line naming it on stderr (by its input, when the message does not
+    already open with it, by its id), and a row in the closing table."""
+    named = origin is not None and message.startswith(origin)
+    line = display(redact(message if named else f"{id}: {message}"))
+    err.print(f"[red]failed[/] {escape(line)}", soft_wrap=True)
+    summary.add(id, f"[red]{kind}[/]", failed=True)
+
+
+def _deliver(result: ArticleResult, out_dir: Path, fmt: str, summary: _RunSummary) -> None:
+    """Write one result and print it; a write that fails is this article's error only (its LLM
+    answers are cached, so a rerun after freeing the disk makes no calls)."""
+    try:
+        write_result(out_dir, result, markdown=fmt == "md")
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _report_failure(summary, result.id, "WriteError", f"cannot write the result: {reason}")
+        return
+    _emit(result, fmt)
+    summary.add_result(result)
 
 
 class _RunSummary:
@@ -298,7 +345,8 @@ class _RunSummary:
         self.count += 1
         self.failed += int(failed)
         if len(self.rows) < self.MAX_ROWS or failed:
-            self.rows.append((id, status, *(cells or ("-", "-", "-"))))  # type: ignore[arg-type]
+            row = (escape(display(id)), status, *(cells or ("-", "-", "-")))
+            self.rows.append(row)  # type: ignore[arg-type]
         else:
             self.hidden += 1
 
@@ -310,7 +358,7 @@ class _RunSummary:
 
     def print(self, out_dir: Path) -> None:
         seconds = time.perf_counter() - self.started
-        title = f"{self.count} article(s) in {seconds:.1f} s → {out_dir}/"
+        title = f"{self.count} article(s) in {seconds:.1f} s → {escape(display(str(out_dir)))}/"
         table = Table(title=title, title_justify="left")
         for column in ("article", "status", "claims", "seconds", "cache hits"):
             table.add_column(column, justify="left" if column in ("article", "status") else "right")
@@ -371,7 +419,7 @@ def clean(
             table.add_row(str(span.start), str(span.end), span.reason, escape(snippet[:70]))
         err.print(table)
         if article.agency_tags:
-            err.print(f"agency tags kept: {', '.join(article.agency_tags)}")
+            err.print(f"agency tags kept: {escape(', '.join(article.agency_tags))}")
 
 
 @app.command(epilog="Example:\n\n  summarizer serve --model qwen2.5-coder-0.5b")
@@ -393,12 +441,12 @@ def serve(
             n_ctx=settings.n_ctx,
             threads=settings.threads,
         )
-        err.print(f"starting {settings.model} …")
+        err.print(f"starting {escape(settings.model)} …")
         base_url = server.start()
     except SummarizerError as exc:
         raise _fail(str(exc)) from None
-    out.print(f"base_url={base_url}")
-    out.print(f"model={settings.model}")
+    out.print(f"base_url={escape(base_url)}")
+    out.print(f"model={escape(settings.model)}")
     err.print(f"[green]serving[/] {settings.model} at {base_url}; Ctrl-C stops it")
     err.print(
         f"use: OPENAI_API_KEY={server.api_key} summarizer run … "
@@ -437,7 +485,7 @@ def cache_info(cache_dir: CacheDirOpt = None) -> None:
     cache = ResultCache(settings.llm_cache_dir)
     stats = cache.stats()
     cache.close()
-    out.print(f"directory: {stats.directory}")
+    out.print(f"directory: {escape(str(stats.directory))}")
     out.print(f"entries:   {stats.entries}")
     out.print(f"size:      {stats.size_bytes / 1e6:.2f} MB")
     out.print(f"hits:      {stats.hits}")
@@ -449,9 +497,11 @@ def cache_clear(cache_dir: CacheDirOpt = None) -> None:
     """Delete every cached LLM result (assembled models are kept)."""
     settings = _settings(cache_dir=cache_dir)
     cache = ResultCache(settings.llm_cache_dir)
+    if not cache.enabled:
+        raise _fail(f"cannot open the cache in {settings.llm_cache_dir}", EXIT_ITEM_FAILED)
     removed = cache.clear()
     cache.close()
-    out.print(f"removed {removed} entries from {settings.llm_cache_dir}")
+    out.print(f"removed {removed} entries from {escape(str(settings.llm_cache_dir))}")
 
 
 def main() -> None:
@@ -511,7 +561,7 @@ def eval_run(
         run = evaluate_suite(suite, summarizer, on_article=lambda _: progress.advance(bar))
     _eval_table(run)
     path = save_run(run, runs_dir)
-    out.print(str(path))
+    out.print(escape(str(path)))
     errors = [a for a in run.articles if a.status == "error"]
     for a in errors:
         err.print(f"[red]failed[/] {escape(a.id)}: {escape(a.error or '')}", soft_wrap=True)
@@ -632,4 +682,4 @@ def eval_report(
     history = load_history(runs_dir or run_path.parent, suite=run.suite)
     target = html_path or run_path.with_suffix(".html")
     write_atomic(target, render_html(run, history=history, name=run_path.name))
-    out.print(str(target))
+    out.print(escape(str(target)))

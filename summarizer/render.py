@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
+import time
 import uuid
 from pathlib import Path
 
+from summarizer.filenames import safe_path
 from summarizer.schema import ArticleResult
 
-__all__ = ["FORMATS", "to_json", "to_jsonl", "to_markdown", "write_atomic", "write_result"]
+__all__ = [
+    "FORMATS",
+    "remove_stale_temporaries",
+    "to_json",
+    "to_jsonl",
+    "to_markdown",
+    "write_atomic",
+    "write_result",
+]
 
 FORMATS = ("json", "jsonl", "md")
 
@@ -61,8 +72,23 @@ def to_markdown(result: ArticleResult) -> str:
     return "\n".join(lines)
 
 
+_TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{32}\.tmp$")
+STALE_SECONDS = 300.0
+"""A temporary file this old was left by a killed writer (a write takes milliseconds)."""
+
+
+def _unchanged(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the whole new one, never part."""
+    """Write `text` to `path` so that readers see the old file or the whole new one, never part;
+    a file that already holds exactly `text` is left alone (no rewrite, no fsync)."""
+    if _unchanged(path, text.encode("utf-8")):
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     # A unique sibling name, created with the usual umask-governed mode (mkstemp would make
     # every result 0600), then renamed over the target.
@@ -79,9 +105,30 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def write_result(out_dir: Path, result: ArticleResult, *, markdown: bool = False) -> Path:
-    """Write `<out>/<id>.json` (and `<id>.md` if asked); returns the JSON path."""
-    path = out_dir / f"{result.id}.json"
+    """Write `<out>/<name>.json` (and `<name>.md` if asked), where `<name>` is the id made a
+    safe file name (`summarizer.filenames`); returns the JSON path. Raises `OSError` or
+    `ValueError` when the file cannot be written."""
+    path = safe_path(out_dir, result.id, ".json")
     write_atomic(path, to_json(result))
     if markdown:
-        write_atomic(out_dir / f"{result.id}.md", to_markdown(result))
+        write_atomic(safe_path(out_dir, result.id, ".md"), to_markdown(result))
     return path
+
+
+def remove_stale_temporaries(out_dir: Path, *, older_than: float = STALE_SECONDS) -> int:
+    """Delete `write_atomic` temporaries that a killed run left in `out_dir`; returns how many.
+    Recent ones may belong to another run writing there now, so they are kept."""
+    removed = 0
+    cutoff = time.time() - older_than
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if _TEMPORARY.match(entry.name) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -4,13 +4,21 @@ Formats: `.txt` and `.md` as text (Markdown syntax is reduced to plain text); `.
 through trafilatura's main-text extraction; `.json` (one record or a list) and `.jsonl` (a
 record per line) with `id` and `text` plus optional `title`, `url`, `published`; `-` reads
 standard input. A source that cannot be read becomes one per-item error, never a crash.
+
+Standard input, pipes (`<(cmd)`), FIFOs and devices are streams: read once, into memory,
+bounded by `--max-chars` and by a wait for data (`STREAM_WAIT_SECONDS`), never before loading.
+Names that are not UTF-8 are carried as `os.fsdecode` gives them (surrogate escapes) to open
+the file, and shown with U+FFFD in ids, messages and results (`filenames.display`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import select
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -20,9 +28,11 @@ from typing import Any
 from summarizer.article import Article, decode, from_text, read_bytes
 from summarizer.boilerplate import Rules
 from summarizer.errors import InputError
+from summarizer.filenames import display
 
 __all__ = [
     "ARTICLE_SUFFIXES",
+    "STREAM_WAIT_SECONDS",
     "Source",
     "fingerprint",
     "iter_sources",
@@ -34,6 +44,9 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 RECORD_SUFFIXES = (".json", ".jsonl")
 ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + RECORD_SUFFIXES
+STREAM_WAIT_SECONDS = 30.0
+"""How long a stream may stay silent (a FIFO with no writer yet, a stalled pipe) before it is
+that input's error."""
 
 _MD_RULES = [
     (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M), ""),  # headings
@@ -55,6 +68,8 @@ class Source:
     path: Path | None = None
     record: dict[str, Any] | None = None
     error: InputError | None = field(default=None, compare=False)
+    stream: bool = False
+    """Standard input, a pipe, a FIFO or a device: it can be read only once."""
 
 
 def _markdown_to_text(text: str) -> str:
@@ -78,14 +93,15 @@ def _html_to_text(data: bytes, origin: str) -> tuple[str, str | None]:
 
 
 def _records(path: Path) -> Iterator[Source]:
-    origin = str(path)
+    origin = display(str(path))
     try:
         data = decode(path.read_bytes(), name=origin)
     except OSError as exc:
-        yield Source(path.stem, origin, error=InputError(f"{origin}: cannot read: {exc}"))
+        error = InputError(f"{origin}: cannot read: {exc.strerror or exc}", path=origin)
+        yield Source(display(path.stem), origin, error=error)
         return
     except InputError as exc:
-        yield Source(path.stem, origin, error=exc)
+        yield Source(display(path.stem), origin, error=exc)
         return
     if path.suffix.lower() == ".jsonl":
         lines = [(n, line) for n, line in enumerate(data.splitlines(), 1) if line.strip()]
@@ -97,7 +113,7 @@ def _records(path: Path) -> Iterator[Source]:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Source(
-                f"{path.stem}:{n}", where, error=InputError(f"{where}: invalid JSON: {exc}")
+                f"{display(path.stem)}:{n}", where, error=InputError(f"{where}: invalid JSON: {exc}")
             )
             continue
         items = value if isinstance(value, list) else [value]
@@ -105,9 +121,9 @@ def _records(path: Path) -> Iterator[Source]:
             item_where = where if len(items) == 1 else f"{where}[{i}]"
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 error = InputError(f"{item_where}: a record needs a string 'text' field")
-                yield Source(f"{path.stem}:{n}", item_where, error=error)
+                yield Source(f"{display(path.stem)}:{n}", item_where, error=error)
                 continue
-            record_id = str(item.get("id") or f"{path.stem}-{n}-{i}")
+            record_id = display(str(item.get("id") or f"{path.stem}-{n}-{i}"))
             yield Source(record_id, item_where, path=path, record=item)
 
 
@@ -127,7 +143,7 @@ def iter_sources(paths: Iterable[Path | str]) -> Iterator[Source]:
 def _iter_sources(paths: Iterable[Path | str]) -> Iterator[Source]:
     for raw in paths:
         if str(raw) == "-":
-            yield Source("stdin", "<stdin>")
+            yield Source("stdin", "<stdin>", stream=True)
             continue
         path = Path(raw)
         if path.is_dir():
@@ -138,11 +154,69 @@ def _iter_sources(paths: Iterable[Path | str]) -> Iterator[Source]:
             yield from _expand(path)
 
 
+def _is_stream(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def _expand(path: Path) -> Iterator[Source]:
-    if path.suffix.lower() in RECORD_SUFFIXES:
+    if _is_stream(path):
+        yield Source(display(path.stem), display(str(path)), path=path, stream=True)
+    elif path.suffix.lower() in RECORD_SUFFIXES:
         yield from _records(path)
     else:
-        yield Source(path.stem, str(path), path=path)
+        yield Source(display(path.stem), display(str(path)), path=path)
+
+
+def read_stream(fd: int, *, origin: str, max_bytes: int) -> bytes:
+    """Read a pipe, FIFO or device once, to its end: at most `max_bytes` (more is an error)
+    and never silent for longer than `STREAM_WAIT_SECONDS` (a FIFO nobody writes to)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if not poller.poll(STREAM_WAIT_SECONDS * 1000):
+            raise InputError(
+                f"{origin}: no data for {STREAM_WAIT_SECONDS:.0f} s (a pipe or FIFO nobody "
+                "writes to?)",
+                path=origin,
+            )
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            continue
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise InputError(f"{origin}: longer than the --max-chars limit", path=origin)
+        chunks.append(chunk)
+
+
+def _read_source_stream(source: Source, max_chars: int) -> bytes:
+    """The bytes of a stream source, read once; standard input when it has no path."""
+    max_bytes = 4 * max_chars + 4  # UTF-8 needs at most 4 bytes a character
+    if source.path is None:
+        try:
+            fd = sys.stdin.fileno()
+        except (AttributeError, OSError, ValueError):  # replaced by an in-memory stream
+            data: bytes = sys.stdin.buffer.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise InputError(f"{source.origin}: longer than the --max-chars limit") from None
+            return data
+        return read_stream(fd, origin=source.origin, max_bytes=max_bytes)
+    try:
+        fd = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise InputError(f"{source.origin}: cannot read: {exc.strerror}", path=source.origin)
+    try:
+        return read_stream(fd, origin=source.origin, max_bytes=max_bytes)
+    finally:
+        os.close(fd)
 
 
 def load_source(source: Source, *, max_chars: int, rules: Rules) -> Article:
@@ -157,25 +231,23 @@ def load_source(source: Source, *, max_chars: int, rules: Rules) -> Article:
             max_chars=max_chars,
             rules=rules,
         )
-    if source.path is None:  # standard input
-        data = sys.stdin.buffer.read()
-        return from_text(
-            decode(data, name="<stdin>"), id="stdin", source_path="<stdin>", raw=data,
-            max_chars=max_chars, rules=rules,
-        )  # fmt: skip
-    path = source.path
-    data = read_bytes(path)
-    suffix = path.suffix.lower()
+    if source.stream:
+        data = _read_source_stream(source, max_chars)
+        suffix = source.path.suffix.lower() if source.path is not None else ""
+    else:
+        assert source.path is not None
+        data = read_bytes(source.path, name=source.origin)
+        suffix = source.path.suffix.lower()
     if suffix in HTML_SUFFIXES:
-        text, title = _html_to_text(data, str(path))
+        text, title = _html_to_text(data, source.origin)
         if title and not text.lstrip().startswith(title):
             text = f"{title}\n\n{text}"
     else:
-        text = decode(data, name=str(path))
+        text = decode(data, name=source.origin)
         if suffix in (".md", ".markdown"):
             text = _markdown_to_text(text)
     return from_text(
-        text, id=source.id, source_path=str(path), raw=data, max_chars=max_chars, rules=rules
+        text, id=source.id, source_path=source.origin, raw=data, max_chars=max_chars, rules=rules
     )
 
 
@@ -192,7 +264,7 @@ def fingerprint(source: Source, sha256: str | None = None) -> str | None:
     """How the source is read plus the SHA-256 of its raw input (`Article.sha256`, read from
     the input when not given), without parsing it; None for standard input, a bad record, or
     an unreadable file."""
-    if source.error is not None:
+    if source.error is not None or source.stream:
         return None
     if source.record is not None:
         kind = "record"
@@ -210,4 +282,5 @@ def fingerprint(source: Source, sha256: str | None = None) -> str | None:
 
 def load_path(path: Path, *, max_chars: int, rules: Rules) -> Article:
     """Load one article file of any single-article format (.txt, .md, .html)."""
-    return load_source(Source(path.stem, str(path), path=path), max_chars=max_chars, rules=rules)
+    source = next(_expand(Path(path)))
+    return load_source(source, max_chars=max_chars, rules=rules)
