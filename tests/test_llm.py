@@ -11,7 +11,8 @@ import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
 from summarizer import Settings
-from summarizer.llm import LLMClient, _apply_template, request_params
+from summarizer.llm import LLMClient, request_params
+from summarizer.llm._instructor_patches import apply_template
 from summarizer.prompts import TASKS, load_prompt
 from summarizer.tasks import ClaimPicks, SummaryDraft
 from summarizer.testing import FakeLLMServer, article_responder
@@ -110,7 +111,7 @@ def test_request_body_equals_create_with_rendered_messages(task: str) -> None:
 )
 def test_rendered_messages_are_dedented_exactly_as_instructor_does(text: str) -> None:
     """The fast path (no line starts with a blank: nothing to dedent) changes nothing."""
-    assert _apply_template("{{ t }}", {"t": text}) == dedent(text)
+    assert apply_template("{{ t }}", {"t": text}) == dedent(text)
 
 
 def test_async_validator_check_runs_once_per_model_and_still_rejects(
@@ -123,17 +124,17 @@ def test_async_validator_check_runs_once_per_model_and_still_rejects(
     from instructor.v2.validation.async_validators import async_field_validator
     from pydantic import BaseModel
 
-    from summarizer import llm as llm_module
+    from summarizer.llm import _instructor_patches as patches
 
     walked: list[Any] = []
-    original = llm_module._reject_async_validators
+    original = patches._reject_async_validators
 
     def counting(model: Any) -> None:
         walked.append(model)
         original(model)
 
-    monkeypatch.setattr(llm_module, "_reject_async_validators", counting)
-    monkeypatch.setattr(llm_module, "_without_async_validators", llm_module.weakref.WeakSet())
+    monkeypatch.setattr(patches, "_reject_async_validators", counting)
+    monkeypatch.setattr(patches, "_without_async_validators", patches.weakref.WeakSet())
     settings = Settings(model="fake-model", base_url="http://127.0.0.1:9/v1", mode="json_schema")
     template = load_prompt("summary")
 
@@ -147,7 +148,7 @@ def test_async_validator_check_runs_once_per_model_and_still_rejects(
     async def calls(server: FakeLLMServer) -> None:
         llm = LLMClient(settings, client=client_for(server))
         for module in (instructor_patch, instructor_async_validators):
-            assert module.reject_async_validators is llm_module._reject_async_validators_once
+            assert module.reject_async_validators is patches.reject_async_validators_once
         for _ in range(3):
             await llm.structured(
                 task="summary",
@@ -158,7 +159,7 @@ def test_async_validator_check_runs_once_per_model_and_still_rejects(
             )
         for _ in range(2):
             with pytest.raises(ValueError, match="async validators are not supported"):
-                llm_module._reject_async_validators_once(Checked)
+                patches.reject_async_validators_once(Checked)
         await llm.aclose()
 
     with FakeLLMServer(responder=article_responder) as server:
