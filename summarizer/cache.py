@@ -74,7 +74,7 @@ def _open_or_replace(directory: Path) -> diskcache.Cache:
         if not _is_corrupt(exc):
             raise
         aside = move_aside(directory)
-        log.warning("cache database was corrupt (%s): moved to %s, starting a new cache", exc, aside)
+        log.warning("cache database was corrupt (%s): moved to %s, starting anew", exc, aside)
         return _open(directory)
 
 

@@ -43,9 +43,9 @@ from summarizer.evaluate import (
     load_run,
     save_run,
 )
+from summarizer.filenames import display
 from summarizer.gold import load_suite
 from summarizer.pipeline import Duplicate, ItemError, Summarizer
-from summarizer.filenames import display
 from summarizer.redaction import redact
 from summarizer.render import (
     FORMATS,

@@ -7,12 +7,14 @@ import re
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from summarizer.filenames import safe_path
 from summarizer.schema import ArticleResult
 
 __all__ = [
     "FORMATS",
+    "RUN_ONLY_FIELDS",
     "remove_stale_temporaries",
     "to_json",
     "to_jsonl",
@@ -104,14 +106,33 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+RUN_ONLY_FIELDS = frozenset({"cache", "attempts", "usage", "saved_usage", "seconds"})
+"""Provenance fields that describe one run (a rerun served from the cache changes only
+these), not the result."""
+
+
+def _same_result(path: Path, result: ArticleResult) -> bool:
+    """Whether `path` already holds `result`, apart from the run-only provenance fields."""
+    try:
+        stored = ArticleResult.model_validate_json(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    exclude: Any = {"provenance": set(RUN_ONLY_FIELDS)}
+    return stored.model_dump(exclude=exclude) == result.model_dump(exclude=exclude)
+
+
 def write_result(out_dir: Path, result: ArticleResult, *, markdown: bool = False) -> Path:
     """Write `<out>/<name>.json` (and `<name>.md` if asked), where `<name>` is the id made a
-    safe file name (`summarizer.filenames`); returns the JSON path. Raises `OSError` or
-    `ValueError` when the file cannot be written."""
+    safe file name (`summarizer.filenames`); returns the JSON path. A file that already holds
+    the same result (a rerun served from the cache) is left as the run that computed it wrote
+    it. Raises `OSError` or `ValueError` when a file cannot be written."""
     path = safe_path(out_dir, result.id, ".json")
+    md = safe_path(out_dir, result.id, ".md") if markdown else None
+    if _same_result(path, result) and (md is None or md.is_file()):
+        return path
     write_atomic(path, to_json(result))
-    if markdown:
-        write_atomic(safe_path(out_dir, result.id, ".md"), to_markdown(result))
+    if md is not None:
+        write_atomic(md, to_markdown(result))
     return path
 
 

@@ -112,9 +112,8 @@ def _records(path: Path) -> Iterator[Source]:
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield Source(
-                f"{display(path.stem)}:{n}", where, error=InputError(f"{where}: invalid JSON: {exc}")
-            )
+            error = InputError(f"{where}: invalid JSON: {exc}")
+            yield Source(f"{display(path.stem)}:{n}", where, error=error)
             continue
         items = value if isinstance(value, list) else [value]
         for i, item in enumerate(items):
@@ -212,7 +211,8 @@ def _read_source_stream(source: Source, max_chars: int) -> bytes:
     try:
         fd = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise InputError(f"{source.origin}: cannot read: {exc.strerror}", path=source.origin)
+        message = f"{source.origin}: cannot read: {exc.strerror}"
+        raise InputError(message, path=source.origin) from None
     try:
         return read_stream(fd, origin=source.origin, max_bytes=max_bytes)
     finally:

@@ -405,7 +405,7 @@ def _cache_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "summarizer.cache"]
 
 
-def test_garbage_cache_db_degrades_to_no_cache_with_a_warning(
+def test_garbage_cache_db_is_moved_aside_and_a_new_cache_works(
     fake: FakeLLMServer,
     make_settings: Callable[..., Settings],
     corpus: Callable[[int], list[Path]],
@@ -415,15 +415,19 @@ def test_garbage_cache_db_degrades_to_no_cache_with_a_warning(
     paths = corpus(3)
     db = tmp_path / "cache" / "llm" / "cache.db"
     db.parent.mkdir(parents=True)
-    db.write_bytes(b"this is not a sqlite database\x00\xff" * 512)
-    for _ in range(2):  # twice: no cache means the second run calls the model again
+    garbage = b"this is not a sqlite database\x00\xff" * 512
+    db.write_bytes(garbage)
+    runs = []
+    for _ in range(2):  # the second run is served by the new cache
         with Summarizer(make_settings(fake)) as s:
             items = list(s.summarize_paths(paths))
         assert all(isinstance(i, ArticleResult) for i in items)
-        assert all(set(i.provenance.cache.values()) == {"miss"} for i in items)  # type: ignore[union-attr]
-    assert len(fake.chat_requests) == 2 * sum(i.provenance.attempts.requests for i in items)  # type: ignore[union-attr]
+        runs.append({v for i in items for v in i.provenance.cache.values()})  # type: ignore[union-attr]
+    assert runs == [{"miss"}, {"hit"}]
+    (aside,) = db.parent.glob("cache.db.corrupt-*")
+    assert aside.read_bytes() == garbage  # kept for inspection, not deleted
     warnings = _cache_warnings(warnings_of_cache)
-    assert warnings and all("cache disabled" in w for w in warnings), warnings
+    assert len(warnings) == 1 and "moved to" in warnings[0], warnings
 
 
 def test_cache_corrupted_after_use_still_gives_results(
