@@ -11,12 +11,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from summarizer import ArticleResult, sources
+from summarizer import ArticleResult, ItemError, Summarizer, sources
 from summarizer.cli import app
 from summarizer.render import remove_stale_temporaries
 from summarizer.testing import FakeLLMServer, FakeReply, article_responder
@@ -291,3 +292,13 @@ def test_an_echoed_authorization_header_is_redacted(
     assert result.exit_code in (1, 2), result.output
     assert CLI_API_KEY not in result.output
     assert "[redacted]" in result.output
+
+
+def test_the_library_error_carries_no_echoed_credentials(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    message = "denied; echo: Authorization: Bearer sk-test-secret-123"
+    strict_fake.enqueue(*[FakeReply.error(400, message) for _ in range(5)])
+    (item,) = make_summarizer(strict_fake).summarize_paths([ARTICLE])
+    assert isinstance(item, ItemError)
+    assert "sk-test-secret-123" not in item.message and "[redacted]" in item.message

@@ -35,6 +35,7 @@ from summarizer.errors import (
 )
 from summarizer.llm.gate import RateGate
 from summarizer.llm.stats import CallStats
+from summarizer.redaction import redact
 from summarizer.settings import Settings
 
 __all__ = [
@@ -162,14 +163,17 @@ def classify(exc: BaseException, *, task: str, stats: CallStats) -> LLMError:
         status = getattr(exc, "status_code", None)
         what = f"HTTP {status}" if status else type(exc).__name__
         return TransportError(
-            f"{task}: {what} after {stats.http_requests} requests: {exc}",
+            f"{task}: {what} after {stats.http_requests} requests: {redact(str(exc))}",
             status_code=status,
             **data,
         )
     if isinstance(exc, openai.APIStatusError):
         return LLMError(
-            f"{task}: HTTP {exc.status_code}: {exc.message}", status_code=exc.status_code, **data
+            f"{task}: HTTP {exc.status_code}: {redact(exc.message)}",
+            status_code=exc.status_code,
+            **data,
         )
     return ValidationFailedError(
-        f"{task}: output failed validation after {stats.attempts} attempts: {exc}", **data
+        f"{task}: output failed validation after {stats.attempts} attempts: {redact(str(exc))}",
+        **data,
     )
