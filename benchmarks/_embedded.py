@@ -12,8 +12,8 @@ from typing import Any
 import openai
 
 from summarizer import Settings, Summarizer
+from summarizer.batch import Item
 from summarizer.embedded import EmbeddedServer, get_model
-from summarizer.pipeline import Item
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 

@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import write_corpus
 
 from summarizer import ArticleResult, Settings, Summarizer
-from summarizer.testing import FakeLLMServer, article_responder
+from summarizer.testing import FakeLLMServer
+from tests.responders import article_responder
 
 
 def main() -> None:

@@ -100,7 +100,7 @@ def run_size(
             "-m",
             "summarizer.testing",
             "--responder",
-            "summarizer.testing:article_responder",
+            "tests.responders:article_responder",
         ],
         stdout=subprocess.PIPE,
         text=True,

@@ -51,7 +51,7 @@ def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
             "--latency-ms",
             str(latency * 1000),
             "--responder",
-            "summarizer.testing:article_responder",
+            "tests.responders:article_responder",
         ],
         stdout=subprocess.PIPE,
         text=True,

@@ -1,12 +1,6 @@
 """summarizer: news articles in, grounded English summaries, translations and claims out."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("summarizer")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+source"
-
+from summarizer.batch import Duplicate, ItemError
 from summarizer.errors import (
     AuthError,
     BudgetExhaustedError,
@@ -22,7 +16,6 @@ from summarizer.errors import (
     TransportError,
     ValidationFailedError,
 )
-from summarizer.pipeline import Duplicate, ItemError, Summarizer, summarize
 from summarizer.schema import (
     ArticleResult,
     Attempts,
@@ -34,6 +27,8 @@ from summarizer.schema import (
     Usage,
 )
 from summarizer.settings import Settings
+from summarizer.summarizer import Summarizer, summarize
+from summarizer.version import __version__
 
 __all__ = [
     "ArticleResult",

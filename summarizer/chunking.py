@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summarizer.article import Article, Sentence
-from summarizer.tasks import TRANSLATION_PIECE_CHARS
+from summarizer.budget import TRANSLATION_PIECE_CHARS, TURN_CHARS
 
-__all__ = ["TURN_CHARS", "Chunk", "Piece", "plan_chunks"]
+__all__ = ["Chunk", "Piece", "plan_chunks"]
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,6 @@ def _runs(sentences: Sequence[Sentence], max_chars: int) -> list[list[Sentence]]
 def _continues(first: Sentence, s: Sentence, max_chars: int) -> bool:
     """Whether `s` joins the piece that starts with `first`."""
     return first.paragraph == s.paragraph and s.end - first.start <= max_chars
-
-
-TURN_CHARS = 200
-"""What a paragraph costs in a call beyond its text, in source characters (about 70 tokens:
-its data-block tags, sentence numbers, the request to translate it, the chat template)."""
 
 
 def plan_chunks(

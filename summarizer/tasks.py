@@ -1,4 +1,4 @@
-"""Per-task response models, validators and output budgets for the three LLM calls.
+"""Per-task response models and their validators for the three LLM calls.
 
 The models are deliberately small (design for the weakest model we ship). Claims are
 extractive: the model names a sentence number and code fills in the verbatim quote and
@@ -9,7 +9,6 @@ instructor re-ask on an unknown sentence or a quote that is not in the source.
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
 
@@ -24,68 +23,13 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from summarizer.budget import MAX_CLAIMS
 from summarizer.grounding import locate_quote
 from summarizer.schema import ClaimKind, Entity, RejectedClaim
 
-__all__ = [
-    "MAX_CLAIMS",
-    "TRANSLATION_PIECE_CHARS",
-    "ClaimPick",
-    "ClaimPicks",
-    "SummaryDraft",
-    "chunk_chars",
-    "claims_budget",
-    "count_sentences",
-    "estimate_tokens",
-    "max_claims_for",
-    "summary_budget",
-    "translation_budget",
-]
+__all__ = ["ClaimPick", "ClaimPicks", "SummaryDraft", "count_sentences"]
 
-MAX_CLAIMS = 10
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
-
-
-def estimate_tokens(text: str) -> int:
-    """A conservative token estimate for budgets (about 3.2 characters per token)."""
-    return math.ceil(len(text) / 3.2)
-
-
-def translation_budget(paragraph: str) -> int:
-    """max_tokens for translating `paragraph`: room for a wordier English, no room to loop."""
-    return int(estimate_tokens(paragraph) * 1.6) + 48
-
-
-def summary_budget(translation: str) -> int:
-    """max_tokens for the summary call."""
-    return 420 + min(estimate_tokens(translation) // 8, 180)
-
-
-TRANSLATION_PIECE_CHARS = 1000
-"""Longest text translated in one call; longer paragraphs go in sentence groups."""
-
-
-def chunk_chars(context_tokens: int) -> int:
-    """Source characters per chunk so that every call about a chunk fits `context_tokens`.
-
-    The summary and claims calls are the largest: the chunk's conversation, its paragraphs
-    (German, >= 2.5 chars/token) and their English translations (~1.1x as long, ~3.5
-    chars/token), is about 0.71 tokens per source character, plus up to about 1,250 tokens of
-    instructions and output budget (940 for ten claims); 0.95 leaves room for the response
-    schema where a mode puts it in the prompt. What each paragraph adds besides its text
-    (tags, numbers, the request to translate it) is counted by `plan_chunks` per turn.
-    """
-    return max(800, int((context_tokens - 1300) / 0.95))
-
-
-def max_claims_for(sentence_count: int) -> int:
-    """How many claims to ask for: about one per two sentences, 3 to MAX_CLAIMS."""
-    return max(3, min(MAX_CLAIMS, (sentence_count + 1) // 2))
-
-
-def claims_budget(max_claims: int) -> int:
-    """max_tokens for the claims call: about 90 tokens per claim."""
-    return 40 + 90 * max_claims
 
 
 def count_sentences(text: str) -> int:

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from summarizer import Settings, Summarizer
-from summarizer.testing import FakeLLMServer, article_responder
+from summarizer.testing import FakeLLMServer
+from tests.responders import article_responder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

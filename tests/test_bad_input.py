@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 from summarizer import ArticleResult, Summarizer
 from summarizer.article import PARAGRAPH_SEPARATOR, load
+from summarizer.batch import Duplicate, Item, ItemError
 from summarizer.cli import app
-from summarizer.pipeline import Duplicate, Item, ItemError
 from summarizer.testing import FakeLLMServer
 
 BAD = Path(__file__).resolve().parent / "corpus" / "bad"
@@ -205,7 +205,7 @@ _CHILD = """
 import json, os, sys
 from summarizer import Settings, Summarizer
 from summarizer.cli import app
-from summarizer.pipeline import ItemError
+from summarizer.batch import ItemError
 
 mode, warm_up_file, warm_up_dir, *args = sys.argv[1:]
 try:  # a full CLI run on a readable file imports every lazily imported module

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from summarizer import ArticleResult, Settings, Summarizer
-from summarizer.backend import Backend
+from summarizer.endpoint import Backend
 from summarizer.llm import RateGate
-from summarizer.testing import FakeLLMServer, article_responder
+from summarizer.testing import FakeLLMServer
 from tests.conftest import write_corpus
+from tests.responders import article_responder
 
 
 @pytest.mark.parametrize("workers", [1, 2])

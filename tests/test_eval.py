@@ -12,9 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.evaluate import EvalRun, compare_runs, gate, load_run
-from summarizer.gold import load_suite
-from summarizer.report import render_html
+from summarizer.evaluation import EvalRun, compare_runs, gate, load_run, load_suite, render_html
 from summarizer.testing import FakeLLMServer
 from tests.conftest import ROOT
 
@@ -165,6 +163,7 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.browser
 def test_report_renders_in_headless_chromium(two_runs: tuple[Path, Path], tmp_path: Path) -> None:
     """The report as a browser renders it: the DOM after parsing, from real headless Chromium."""
     browser = _chromium()

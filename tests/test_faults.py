@@ -27,8 +27,8 @@ from summarizer import (
 )
 from summarizer.article import load
 from summarizer.testing import FAULT_KINDS, FakeLLMServer, FakeReply, RecordedRequest
-from summarizer.testing import article_responder as respond
 from tests.conftest import write_corpus
+from tests.responders import article_responder as respond
 
 _ARTICLE_NO = re.compile(r"Meldung Nummer (\d+):")
 

@@ -20,8 +20,9 @@ import pytest
 from summarizer import ArticleResult, Settings, Summarizer
 from summarizer.article import PARAGRAPH_SEPARATOR, Article
 from summarizer.prompts import load_prompt
-from summarizer.testing import FakeLLMServer, RecordedRequest, article_responder
+from summarizer.testing import FakeLLMServer, RecordedRequest
 from tests.conftest import SEED_FILES
+from tests.responders import article_responder
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "injection"
 SMALL = "qwen2.5-coder-0.5b"

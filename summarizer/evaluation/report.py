@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import Path
 
-from summarizer.evaluate import HEADLINE_METRICS, ArticleEval, EvalRun
+from summarizer.evaluation.metrics import CHART, HEADLINE, fmt
+from summarizer.evaluation.runs import ArticleEval, EvalRun
 
 __all__ = ["render_html", "trend_svg"]
 
-_CHART_METRICS = ("fact_recall", "grounding_precision", "entity_recall", "first_attempt_valid_rate")
 _COLORS = ("#1b6ac9", "#2a9d4b", "#c9821b", "#9b3ac9")
 
 _CSS = """
@@ -23,14 +22,6 @@ mark{background:#fff3a8;padding:0 .1rem}mark a{color:inherit;text-decoration:non
 del{color:#a33}.meta{color:#666;font-size:.9rem}.err{color:#a33}
 ol.claims li{margin-bottom:.4rem}.kind{font-size:.8rem;background:#eef;padding:0 .3rem}
 """
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if abs(value) >= 100 or float(value).is_integer():
-        return f"{value:.0f}"
-    return f"{value:.3f}"
 
 
 def trend_svg(runs: Sequence[EvalRun], *, width: int = 640, height: int = 220) -> str:
@@ -62,7 +53,7 @@ def trend_svg(runs: Sequence[EvalRun], *, width: int = 640, height: int = 220) -
             f'<text x="{x(i):.1f}" y="{height - 10}" font-size="10" text-anchor="middle">'
             f"{label}</text>"
         )
-    for k, (metric, color) in enumerate(zip(_CHART_METRICS, _COLORS, strict=True)):
+    for k, (metric, color) in enumerate(zip((m.name for m in CHART), _COLORS, strict=True)):
         points = [
             (x(i), y(v)) for i, run in enumerate(runs) if (v := run.overall.get(metric)) is not None
         ]
@@ -113,7 +104,9 @@ def _article_section(article: ArticleEval) -> str:
         parts.append(f'<p class="err">failed: {html.escape(article.error or "")}</p></section>')
         return "".join(parts)
     metrics = " · ".join(
-        f"{k} {_fmt(article.metrics.get(k))}" for k in HEADLINE_METRICS if k in article.metrics
+        f"{m.name} {fmt(article.metrics.get(m.name))}"
+        for m in HEADLINE
+        if m.name in article.metrics
     )
     parts.append(f'<p class="meta">{html.escape(metrics)}</p>')
     result = article.result
@@ -157,7 +150,7 @@ def _article_section(article: ArticleEval) -> str:
 def render_html(run: EvalRun, *, history: Sequence[EvalRun] = (), name: str = "") -> str:
     """The whole report for `run`; `history` (all runs, oldest first) feeds the trend chart."""
     rows = "".join(
-        f"<tr><th>{html.escape(k)}</th><td class=num>{_fmt(v)}</td></tr>"
+        f"<tr><th>{html.escape(k)}</th><td class=num>{fmt(v)}</td></tr>"
         for k, v in sorted(run.overall.items())
     )
     title = f"summarizer eval: {run.suite} on {run.model}"
@@ -180,19 +173,3 @@ def render_html(run: EvalRun, *, history: Sequence[EvalRun] = (), name: str = ""
         f'<h2>Across runs</h2><div id="trend">{chart}</div>'
         f"{articles}</body></html>\n"
     )
-
-
-def load_history(runs_dir: Path, *, suite: str) -> list[EvalRun]:
-    """Every readable run of `suite` in `runs_dir`, oldest first."""
-    from summarizer.errors import ConfigError
-    from summarizer.evaluate import load_run
-
-    runs = []
-    for path in sorted(runs_dir.glob("*.json")):
-        try:
-            run = load_run(path)
-        except ConfigError:
-            continue
-        if run.suite == suite:
-            runs.append(run)
-    return sorted(runs, key=lambda r: r.created)

@@ -1,59 +1,24 @@
-"""Worker processes: a batch's articles summarized in several interpreters at once.
-
-One event loop drives only so many requests a second: openai, instructor and the HTTP stack
-cost a few milliseconds of CPU per request (see `benchmarks/throughput.py`). With many
-requests in flight against a fast endpoint, a batch hands its articles to worker processes,
-each with its own event loop and HTTP client. A worker reads the shared cache itself (diskcache
-is safe across processes) but relays what it would write to the parent, the one process that
-writes: a worker's loop then never runs SQLite writes, nor waits for another process's write
-lock. The parent keeps everything that needs one view of the run: reading the inputs,
-duplicates, output order, the token budget, the finished-article memo and the cache writes.
-
-A worker is a fresh `python` running `summarizer.workers.serve`; it never re-imports the
-caller's `__main__`. The two talk over its stdin and stdout with pickled messages (its own
-output goes to stderr):
-
-```
-parent                                      worker
-  (Settings, prompts_dir, log levels)  ──▶    builds a Summarizer
-                                       ◀──    ("ready", pid)
-  ("job", id, Article, slots)          ──▶    Summarizer._summarize on its own loop, with at
-                                              most `slots` requests in flight
-  ("cancel", id)                       ──▶    cancels that article
-  ("pause", seconds)                   ──▶    every call waits (another worker saw a 429)
-                                       ◀──    ("pause", seconds)  this worker saw a 429
-                                       ◀──    ("cache", key, json)  an entry to write
-                                       ◀──    ("done", id, result, error, usage, attempts)
-```
-
-A worker that dies fails only the articles it held (the entries of their finished calls
-reached the parent, so a rerun resumes them), and a new one takes its place. Workers that
-cannot start raise `WorkersUnavailable` once; the `Summarizer` then runs the batch itself.
-"""
+"""The parent's side of the worker processes: start them, hand out articles, collect results."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import os
-import pickle
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from summarizer.article import Article
 from summarizer.cache import ResultCache
 from summarizer.errors import SummarizerError, WorkersUnavailable
 from summarizer.schema import ArticleResult, Attempts, Usage
-
-if TYPE_CHECKING:
-    from summarizer.article import Article
-    from summarizer.settings import Settings
+from summarizer.settings import Settings
+from summarizer.usage import Ledger
 
 __all__ = ["Outcome", "WorkerPool"]
 
@@ -68,8 +33,17 @@ class Outcome:
 
     result: ArticleResult | None
     error: BaseException | None
-    usage: Usage = field(default_factory=Usage)
-    attempts: Attempts = field(default_factory=Attempts)
+    spent: Ledger = field(default_factory=Ledger)
+
+    @property
+    def usage(self) -> Usage:
+        """Tokens the article's calls spent."""
+        return self.spent.usage
+
+    @property
+    def attempts(self) -> Attempts:
+        """The article's calls and requests."""
+        return self.spent.attempts
 
 
 @dataclass(eq=False)
@@ -85,7 +59,7 @@ class _Worker:
 
 
 class WorkerPool:
-    """`size` worker processes serving `Summarizer._summarize` for one parent.
+    """`size` worker processes serving `ArticleRunner.run` for one parent.
 
     Started lazily by the first `summarize` and kept until `close`, so several batches of
     one `Summarizer` share the processes.
@@ -113,7 +87,7 @@ class WorkerPool:
     # -- lifecycle -----------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the workers and wait until each has built its Summarizer; raises
+        """Start the workers and wait until each has built its ArticleRunner; raises
         `WorkersUnavailable` if they cannot start (and again on every later call)."""
         if self._workers:
             return
@@ -150,7 +124,7 @@ class WorkerPool:
         self._loop = None
 
     def _spawn(self) -> _Worker:
-        package_root = str(Path(__file__).resolve().parent.parent)
+        package_root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (package_root, env.get("PYTHONPATH", "")) if p
@@ -238,10 +212,10 @@ class WorkerPool:
                 if message[0] == "cache":
                     self._write_relayed(message)
                 elif message[0] == "done":
-                    _, job, result, error, usage, attempts = message
+                    _, job, result, error, spent = message
                     future = worker.jobs.pop(job, None)
                     if future is not None and not future.done():
-                        future.set_result(Outcome(result, error, usage, attempts))
+                        future.set_result(Outcome(result, error, spent))
                 elif message[0] == "failed":
                     log.warning("a worker process could not start: %s", message[1])
                 elif message[0] == "pause":
@@ -299,105 +273,3 @@ def _log_levels() -> dict[str, int]:
         if isinstance(logger, logging.Logger) and logger.level != logging.NOTSET:
             levels[name] = logger.level
     return levels
-
-
-# -- the worker's side -------------------------------------------------------------------
-
-
-def serve() -> None:
-    """Entry point of a worker: read jobs from stdin, write outcomes to stdout."""
-    inbox = Connection(os.dup(0), writable=False)
-    outbox = Connection(os.dup(1), readable=False)
-    os.dup2(2, 1)  # stray prints go to stderr, never into the message stream
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    settings, prompts_dir, levels = inbox.recv()
-    logging.basicConfig(stream=sys.stderr, format="%(message)s")
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
-    asyncio.run(_serve_async(inbox, outbox, settings, prompts_dir))
-
-
-async def _serve_async(
-    inbox: Connection, outbox: Connection, settings: Settings, prompts_dir: Path | None
-) -> None:
-    from summarizer.pipeline import Summarizer, _Recorder
-
-    loop = asyncio.get_running_loop()
-    try:
-        summarizer = Summarizer(settings, prompts_dir=prompts_dir)
-    except Exception as exc:
-        _reply(outbox, ("failed", exc))
-        return
-    _freeze_heap()
-    tasks: dict[int, asyncio.Task[None]] = {}
-    ended: asyncio.Future[None] = loop.create_future()
-    gate = summarizer._backend.gate
-    if summarizer._cache.enabled:  # the parent writes (see the module docstring)
-        summarizer._cache.relay = lambda key, text: _reply(outbox, ("cache", key, text))
-    thawed = True  # until the first article is done (see `_freeze_heap`)
-    gate.on_pause = lambda seconds: _reply(outbox, ("pause", seconds))
-
-    async def job(number: int, article: Article) -> None:
-        nonlocal thawed
-        rec = _Recorder(preprocessing=article.preprocessing)
-        result: ArticleResult | None = None
-        error: BaseException | None = None
-        try:
-            result = await summarizer._summarize(article, rec)
-        except Exception as exc:  # reported to the parent, which makes it the item's error
-            error = exc
-        finally:
-            tasks.pop(number, None)
-        _reply(outbox, ("done", number, result, error, rec.usage, rec.attempts))
-        if thawed:
-            thawed = False
-            _freeze_heap()  # what the first calls imported and built lazily
-
-    def on_message() -> None:
-        try:
-            while inbox.poll():
-                message = inbox.recv()
-                if message[0] == "job":
-                    gate.limit_to(message[3])
-                    tasks[message[1]] = loop.create_task(job(message[1], message[2]))
-                elif message[0] == "cancel" and (task := tasks.pop(message[1], None)):
-                    task.cancel()
-                elif message[0] == "pause":
-                    gate.pause(message[1], relay=False)
-        except (EOFError, OSError):
-            if not ended.done():
-                ended.set_result(None)
-
-    loop.add_reader(inbox.fileno(), on_message)
-    _reply(outbox, ("ready", os.getpid()))
-    try:
-        await ended
-    finally:
-        loop.remove_reader(inbox.fileno())
-        for task in list(tasks.values()):
-            task.cancel()
-        await asyncio.gather(*tasks.values(), return_exceptions=True)
-        await summarizer.aclose()
-
-
-def _freeze_heap() -> None:
-    """Exempt every object alive now from the cyclic collector (`gc.freeze`): in a worker,
-    its modules, client and prompts, which live as long as the process. A full collection
-    then walks only what the batch made since: mid-batch it had paused the worker's loop, and
-    every call in flight in it, for 60-90 ms; now under 10 ms. Frozen objects are still freed
-    by reference counting."""
-    gc.collect()
-    gc.freeze()
-
-
-def _reply(outbox: Connection, message: tuple[Any, ...]) -> None:
-    """Send `message`; an error that cannot be pickled goes as its type and text."""
-    try:
-        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:
-        parts = list(message)
-        at = 3 if parts[0] == "done" else 1  # where the error sits: done or failed
-        parts[at] = SummarizerError(f"unexpected {type(parts[at]).__name__}: {parts[at]}")
-        payload = pickle.dumps(tuple(parts), protocol=pickle.HIGHEST_PROTOCOL)
-    with contextlib.suppress(OSError):  # the parent is gone; the worker ends with its stdin
-        outbox.send_bytes(payload)

@@ -10,18 +10,13 @@ from urllib.parse import urlparse
 import instructor
 import openai
 
+from summarizer import budget
 from summarizer.embedded import EmbeddedServer, get_model
 from summarizer.errors import ConfigError
 from summarizer.llm import LLMClient, RateGate, resolve_mode
 from summarizer.settings import Settings
-from summarizer.tasks import chunk_chars
 
 __all__ = ["Backend"]
-
-_REMOTE_CONCURRENCY = 8
-_REQUESTS_PER_WORKER = 16
-_REQUESTS_PER_SPARE_LANE = 8  # one more article in progress per 8 requests (see `lanes`)
-_SPARE_LANES_FROM = 16
 
 
 class Backend:
@@ -63,39 +58,29 @@ class Backend:
         """The context window each call must fit."""
         if self.settings.context_tokens is not None:
             return self.settings.context_tokens
-        return self.settings.n_ctx if self.settings.is_embedded else 16_384
+        return self.settings.n_ctx if self.settings.is_embedded else budget.REMOTE_CONTEXT_TOKENS
 
     @property
     def chunk_chars(self) -> int:
         """Source characters per chunk of a long article."""
-        return chunk_chars(self.context_tokens)
+        return budget.chunk_chars(self.context_tokens)
 
     @property
     def merge_chars(self) -> int:
         """Characters of chunk summaries merged in one call (output and schema reserved)."""
-        return max(1500, int((self.context_tokens - 1800) * 2.5))
+        return budget.merge_chars(self.context_tokens)
 
     @property
     def default_concurrency(self) -> int:
         """Requests in flight: the embedded server's slots, or 8 for a remote endpoint."""
         if self.settings.concurrency is not None:
             return self.settings.concurrency
-        return 1 if self.settings.is_embedded else _REMOTE_CONCURRENCY
+        return 1 if self.settings.is_embedded else budget.REMOTE_CONCURRENCY
 
     def lanes(self, concurrency: int) -> int:
-        """Articles a batch keeps in progress for `concurrency` requests in flight.
-
-        From 16 requests in flight on a remote endpoint (a serving cluster or a hosted API,
-        whose prefix cache is shared by all its requests), one more per 8 requests: a request
-        slot freed while its article is between calls (instructor parsing, the cache, the next
-        prompt) then goes at once to another article's request. Otherwise exactly one article
-        per request: a llama.cpp server (the embedded one, or a local one at fewer slots) keeps
-        each article's conversation in one slot's prompt cache, which another article would
-        evict.
-        """
-        if self.settings.is_embedded or concurrency < _SPARE_LANES_FROM:
-            return concurrency
-        return concurrency + concurrency // _REQUESTS_PER_SPARE_LANE
+        """Articles a batch keeps in progress for `concurrency` requests in flight (see
+        `budget.lanes`: one per request, a few more on a remote endpoint from 16)."""
+        return budget.lanes(concurrency, embedded=self.settings.is_embedded)
 
     def workers(self, concurrency: int) -> int:
         """Processes a batch with `concurrency` requests in flight runs in (see
@@ -106,7 +91,7 @@ class Backend:
             return 1
         if self.settings.workers is not None:
             return self.settings.workers
-        return max(1, min(os.cpu_count() or 1, concurrency // _REQUESTS_PER_WORKER))
+        return budget.worker_processes(concurrency, os.cpu_count() or 1)
 
     @property
     def gate(self) -> RateGate:

@@ -5,7 +5,7 @@ A suite is a folder:
 ```
 evals/seeds/
 ├── suite.yaml            name, kind ("gold" or "translation"), cross-article annotations
-├── articles/<id>.txt     the articles the records refer to
+├── articles/<id>.txt     the articles the records refer to (plain text)
 └── gold/<id>.yaml        one GoldRecord per article (kind "gold")
 ```
 
@@ -188,6 +188,8 @@ def load_suite(path: Path) -> Suite:
                 raise ConfigError(f"{file}: {_problems(exc)}") from None
             if not (path / record.article).is_file():
                 raise ConfigError(f"{file}: article {record.article} not found in {path}")
+            if Path(record.article).suffix.lower() != ".txt":
+                raise ConfigError(f"{file}: article {record.article} is not a plain-text .txt file")
             records.append(record)
         if not records:
             raise ConfigError(f"{path}: no gold records in {path / 'gold'}")

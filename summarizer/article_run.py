@@ -1,0 +1,131 @@
+"""One article's run: a loaded `Article` becomes an `ArticleResult`, with its provenance.
+
+The steps run in order on the article's conversations (one per chunk): translate, summary
+(merged over the chunks), claims per chunk. Every call goes through `summarizer.cached_call`
+and is recorded in the article's `Ledger`, from which the provenance is assembled.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import openai
+
+from summarizer.article import Article
+from summarizer.boilerplate import Rules, load_rules
+from summarizer.cache import ResultCache
+from summarizer.cache_keys import CacheKeys, prompt_versions
+from summarizer.cached_call import ArticleCalls, CachedCalls
+from summarizer.conversation import conversations
+from summarizer.endpoint import Backend
+from summarizer.llm import mode_name
+from summarizer.prompts import TASKS, PromptTemplate, load_prompt
+from summarizer.schema import ArticleResult, Claim, Provenance, RejectedClaim, schema_hash
+from summarizer.settings import Settings
+from summarizer.steps import (
+    extract_claims,
+    summarize_chunks,
+    translate_chunks,
+    unique_entities,
+    without_source_copies,
+)
+from summarizer.usage import Ledger
+from summarizer.version import __version__
+
+__all__ = ["ArticleRunner"]
+
+
+class ArticleRunner:
+    """Runs articles through the steps; owns the endpoint, cache, prompts and rules it uses."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: openai.AsyncOpenAI | None = None,
+        prompts_dir: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.backend = Backend(settings, client=client)
+        self.cache = ResultCache(settings.llm_cache_dir, enabled=settings.use_cache)
+        self.prompts: dict[str, PromptTemplate] = {
+            task: load_prompt(task, prompts_dir) for task in TASKS
+        }
+        extra_rules = [settings.rules_file] if settings.rules_file else []
+        self.rules: Rules = load_rules(*extra_rules)
+        self.keys = CacheKeys(settings, self.backend, self.prompts, self.rules.fingerprint)
+        self._calls = CachedCalls(settings, self.backend, self.cache, self.prompts, self.keys)
+
+    @property
+    def prompt_versions(self) -> dict[str, str]:
+        """Each task's template versions and fingerprint, as recorded in provenance."""
+        return prompt_versions(self.prompts)
+
+    async def run(self, article: Article, ledger: Ledger | None = None) -> ArticleResult:
+        """Run the steps for one loaded article, chunk by chunk if it is long; its calls are
+        recorded in `ledger` (a fresh one if not given)."""
+        started = time.perf_counter()
+        calls = self._calls.for_article(article.preprocessing, ledger or Ledger())
+        talks = conversations(article, self.backend.chunk_chars)
+        translations = await translate_chunks(article, talks, calls)
+        merge_chars = self.backend.merge_chars
+        draft = await summarize_chunks(talks, calls, merge_chars=merge_chars)
+        draft = without_source_copies(draft, article)
+        claims: list[Claim] = []
+        rejected: list[RejectedClaim] = []
+        for talk in talks:
+            found, dropped = await extract_claims(article, talk, calls, multi=len(talks) > 1)
+            claims.extend(
+                c for c in found if (c.start, c.end) not in {(x.start, x.end) for x in claims}
+            )
+            rejected.extend(dropped)
+        return ArticleResult(
+            id=article.id,
+            source_path=article.source_path,
+            sha256=article.sha256,
+            language=article.language,
+            title_original=article.title,
+            title_en=translations[0] if article.title else draft.title_en,
+            summary_en=draft.summary_en,
+            key_points_en=draft.key_points_en,
+            entities=unique_entities(draft.entities),
+            claims=claims,
+            translation_en="\n\n".join(translations),
+            removed=list(article.removed),
+            rejected_claims=rejected,
+            provenance=self._provenance(article, calls, started),
+        )
+
+    async def translate(self, article: Article, ledger: Ledger | None = None) -> list[str]:
+        """English paragraphs, one per source paragraph (English sources pass through)."""
+        calls = self._calls.for_article(article.preprocessing, ledger or Ledger())
+        talks = conversations(article, self.backend.chunk_chars)
+        return await translate_chunks(article, talks, calls)
+
+    def _provenance(self, article: Article, calls: ArticleCalls, started: float) -> Provenance:
+        ledger = calls.ledger
+        return Provenance(
+            model=self.settings.model,
+            endpoint_host=self.settings.endpoint_host,
+            mode=mode_name(self.backend.mode),
+            prompt_versions=self.prompt_versions,
+            schema_hash=schema_hash(),
+            cache=dict(ledger.cache),
+            attempts=ledger.attempts,
+            usage=ledger.usage,
+            saved_usage=ledger.saved,
+            seconds=round(time.perf_counter() - started, 3),
+            summarizer_version=__version__,
+            preprocessing_version=article.preprocessing,
+            agency_tags=list(article.agency_tags),
+        )
+
+    async def aclose_client(self) -> None:
+        """Close the HTTP client the endpoint made (on the loop that used it)."""
+        await self.backend.aclose()
+
+    def close(self) -> None:
+        """Stop the embedded server (if started) and close the cache."""
+        self.backend.close()
+        self.cache.close()

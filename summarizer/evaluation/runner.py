@@ -1,0 +1,222 @@
+"""Evaluation runs: run every article of a suite through the summarizer and score it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from summarizer import __version__
+from summarizer.article import Article, decode, from_text, read_bytes
+from summarizer.boilerplate import Rules, load_rules
+from summarizer.errors import SummarizerError
+from summarizer.evaluation.gold import GoldRecord, Suite
+from summarizer.evaluation.metrics import (
+    DISCREPANCY_VALUES_KEPT,
+    ERROR_COUNT,
+    REFERENCE_PREFIX,
+    Metrics,
+    aggregate,
+)
+from summarizer.evaluation.runs import ArticleEval, EvalRun
+from summarizer.evaluation.scorers import (
+    call_stats,
+    claim_matching,
+    entity_recall,
+    fact_coverage,
+    grounding_precision,
+    leak_count,
+    number_recall,
+    reference_chrf,
+    translation_chrf,
+)
+from summarizer.filenames import display
+from summarizer.llm import mode_name, resolve_mode
+from summarizer.schema import ArticleResult, schema_hash
+from summarizer.summarizer import Summarizer
+
+__all__ = ["evaluate_suite", "load_gold_article", "score_gold"]
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def load_gold_article(path: Path, *, max_chars: int, rules: Rules) -> tuple[Article, str]:
+    """A gold article (plain text) as the summarizer loads it, and the decoded text its
+    removed spans index, from one read of the file."""
+    data = read_bytes(path)
+    text = decode(data, name=str(path))
+    article = from_text(
+        text,
+        id=display(path.stem),
+        source_path=display(str(path)),
+        raw=data,
+        max_chars=max_chars,
+        rules=rules,
+    )
+    return article, text
+
+
+def score_gold(
+    result: ArticleResult, record: GoldRecord, article: Article, raw_text: str
+) -> tuple[Metrics, dict[str, Any]]:
+    """Every gold scorer's metrics, and the details a reviewer needs, for one result."""
+    coverage = fact_coverage(result, record)
+    matching = claim_matching(result, record)
+    grounding = grounding_precision(result, article.text)
+    entities = entity_recall(result, record)
+    numbers = number_recall(result, record)
+    leaks = leak_count(result, record)
+    reference = reference_chrf(result, record)
+    metrics: Metrics = {
+        **coverage.metrics(),
+        **matching.metrics(),
+        **grounding.metrics(),
+        **entities.metrics(),
+        **numbers.metrics(),
+        **leaks.metrics(),
+        **(reference.metrics(prefix=REFERENCE_PREFIX) if reference else {}),
+        **call_stats(result).metrics(),
+    }
+    details = {
+        "missed_facts": [
+            {"id": f.id, "statement": f.statement} for f in record.facts if f.id in coverage.missed
+        ],
+        "covered_by": coverage.covered_by,
+        "unmatched_claims": [c.index for c in matching.claims if not c.matched],
+        "claim_facts": {str(c.index): c.fact_ids for c in matching.claims},
+        "grounding_failures": [f.model_dump() for f in grounding.failures],
+        "missed_entities": entities.missed,
+        "missed_numbers": numbers.missed,
+        "leaks": [h.model_dump() for h in leaks.hits],
+        "source_text": article.text,
+        "removed": [
+            {"reason": r.reason, "text": raw_text[r.start : r.end]} for r in article.removed
+        ],
+    }
+    return metrics, details
+
+
+def _failed(id: str, exc: SummarizerError) -> ArticleEval:
+    return ArticleEval(id=id, status="error", error=f"{type(exc).__name__}: {exc}")
+
+
+def _gold_articles(summarizer: Summarizer, suite: Suite) -> Iterator[ArticleEval]:
+    settings = summarizer.settings
+    rules = load_rules(*([settings.rules_file] if settings.rules_file else []))
+    for record in suite.records:
+        try:
+            article, raw_text = load_gold_article(
+                suite.article_path(record), max_chars=settings.max_chars, rules=rules
+            )
+            result = summarizer.run_async(summarizer.asummarize(article))
+        except SummarizerError as exc:
+            yield _failed(record.id, exc)
+            continue
+        metrics, details = score_gold(result, record, article, raw_text)
+        yield ArticleEval(
+            id=record.id, status="ok", metrics=metrics, details=details, result=result
+        )
+
+
+def _translation_documents(summarizer: Summarizer, suite: Suite) -> Iterator[ArticleEval]:
+    for doc in suite.documents:
+        try:
+            hypothesis = summarizer.translate_text("\n\n".join(doc.source_paragraphs), id=doc.id)
+        except SummarizerError as exc:
+            yield _failed(doc.id, exc)
+            continue
+        score = translation_chrf(hypothesis, doc.references)
+        yield ArticleEval(
+            id=doc.id,
+            status="ok",
+            metrics=score.metrics(),
+            details={"source_paragraphs": doc.source_paragraphs, "references": doc.references},
+            translation=hypothesis,
+        )
+
+
+def _cross_article(suite: Suite, articles: Sequence[ArticleEval]) -> dict[str, Any]:
+    """Whether each same-event discrepancy survives: every article keeps its own value."""
+    by_id = {a.id: a.result for a in articles if a.result is not None}
+    checks: list[dict[str, Any]] = []
+    for d in suite.spec.discrepancies:
+        kept: dict[str, bool] = {}
+        for article_id, value in d.values.items():
+            result = by_id.get(article_id)
+            if result is None:
+                continue
+            text = " ".join(
+                [result.summary_en, *result.key_points_en, *(c.text_en for c in result.claims)]
+            ).lower()
+            kept[article_id] = value.lower() in text
+        checks.append({"about": d.about, "values": d.values, "kept": kept})
+    flags = [v for c in checks for v in dict(c["kept"]).values()]
+    return {
+        "discrepancies": checks,
+        DISCREPANCY_VALUES_KEPT.name: sum(flags) / len(flags) if flags else None,
+        "same_event": suite.spec.same_event,
+        "different_events": suite.spec.different_events,
+    }
+
+
+def _overall(suite: Suite, articles: Sequence[ArticleEval]) -> tuple[Metrics, dict[str, Any]]:
+    """The run's aggregated metrics and its cross-article checks."""
+    overall = aggregate([a.metrics for a in articles if a.status == "ok"])
+    overall[ERROR_COUNT.name] = float(sum(1 for a in articles if a.status == "error"))
+    cross = _cross_article(suite, articles) if suite.spec.kind == "gold" else {}
+    if (kept := cross.get(DISCREPANCY_VALUES_KEPT.name)) is not None:
+        overall[DISCREPANCY_VALUES_KEPT.name] = kept
+    return overall, cross
+
+
+def evaluate_suite(
+    suite: Suite,
+    summarizer: Summarizer,
+    *,
+    on_article: Callable[[ArticleEval], None] | None = None,
+) -> EvalRun:
+    """Run and score every article of `suite`; per-article failures are recorded, not raised."""
+    articles: list[ArticleEval] = []
+    items = (
+        _gold_articles(summarizer, suite)
+        if suite.spec.kind == "gold"
+        else _translation_documents(summarizer, suite)
+    )
+    for item in items:
+        articles.append(item)
+        if on_article is not None:
+            on_article(item)
+    overall, cross = _overall(suite, articles)
+    settings = summarizer.settings
+    return EvalRun(
+        suite=suite.spec.name,
+        suite_kind=suite.spec.kind,
+        suite_path=str(suite.path),
+        created=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        model=settings.model,
+        endpoint_host=settings.endpoint_host,
+        mode=mode_name(resolve_mode(settings)),
+        replay=settings.replay,
+        prompt_versions=summarizer.prompt_versions,
+        schema_hash=schema_hash(),
+        summarizer_version=__version__,
+        git_commit=_git_commit(),
+        overall=overall,
+        cross_article=cross,
+        articles=articles,
+    )

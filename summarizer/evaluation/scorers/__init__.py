@@ -1,0 +1,57 @@
+"""Pure scorers: compare one article's result with its gold record, source or references.
+
+Every scorer returns a frozen `Score`: `model_dump()` gives its JSON-ready details for review,
+`metrics()` the flat numbers (named in `summarizer.evaluation.metrics`) that a run collects per
+article and passes to `aggregate`. Nothing here reads files, calls a model or keeps state.
+"""
+
+from summarizer.evaluation.scorers.calls import CallScores, call_stats
+from summarizer.evaluation.scorers.facts import (
+    ClaimMatch,
+    ClaimMatching,
+    FactCoverage,
+    claim_matching,
+    fact_coverage,
+)
+from summarizer.evaluation.scorers.grounding import (
+    GroundingFailure,
+    GroundingProblem,
+    GroundingScore,
+    grounding_precision,
+)
+from summarizer.evaluation.scorers.leaks import LeakHit, LeakReport, leak_count
+from summarizer.evaluation.scorers.spellings import (
+    EntityRecall,
+    NumberRecall,
+    entity_recall,
+    number_recall,
+)
+from summarizer.evaluation.scorers.translation import (
+    TranslationScore,
+    reference_chrf,
+    translation_chrf,
+)
+
+__all__ = [
+    "CallScores",
+    "ClaimMatch",
+    "ClaimMatching",
+    "EntityRecall",
+    "FactCoverage",
+    "GroundingFailure",
+    "GroundingProblem",
+    "GroundingScore",
+    "LeakHit",
+    "LeakReport",
+    "NumberRecall",
+    "TranslationScore",
+    "call_stats",
+    "claim_matching",
+    "entity_recall",
+    "fact_coverage",
+    "grounding_precision",
+    "leak_count",
+    "number_recall",
+    "reference_chrf",
+    "translation_chrf",
+]

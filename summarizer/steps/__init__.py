@@ -1,0 +1,16 @@
+"""The steps of one article's run: translate, summarize (and merge), extract claims."""
+
+from __future__ import annotations
+
+from summarizer.steps.claims import extract_claims
+from summarizer.steps.summarize import summarize_chunks, unique_entities, without_source_copies
+from summarizer.steps.translate import translate_chunks, translate_turn
+
+__all__ = [
+    "extract_claims",
+    "summarize_chunks",
+    "translate_chunks",
+    "translate_turn",
+    "unique_entities",
+    "without_source_copies",
+]

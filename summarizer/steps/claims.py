@@ -1,0 +1,183 @@
+"""The claims step: the claims call, salvage of a partly valid answer, each claim's English,
+its attribution as the source gives it, and the verbatim check of its quote."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict
+from typing import Any
+
+from pydantic import ValidationError
+
+from summarizer.article import Article
+from summarizer.attribution import find_cues
+from summarizer.budget import claims_budget, max_claims_for
+from summarizer.cached_call import ArticleCalls
+from summarizer.conversation import Conversation
+from summarizer.errors import OutputTruncatedError, ValidationFailedError
+from summarizer.grounding import locate_quote
+from summarizer.language import detect_language
+from summarizer.schema import Claim, RejectedClaim
+from summarizer.steps.translate import translate_turn
+from summarizer.tasks import ClaimPick, ClaimPicks
+
+__all__ = ["extract_claims"]
+
+_ANCHOR = re.compile(r"\d+|\b[A-ZÄÖÜ][\w\-]{2,}")
+_EXTRA_CLAIMS = 2  # claims kept beyond those asked for (the schema accepts as many)
+_RAW_CHARS = 2000  # of an unusable answer, kept in its rejection
+
+
+async def extract_claims(
+    article: Article, talk: Conversation, calls: ArticleCalls, *, multi: bool
+) -> tuple[list[Claim], list[RejectedClaim]]:
+    """The grounded claims of one chunk (after its conversation), and the rejected ones.
+    `multi`: the article has several chunks (the calls are named per chunk)."""
+    chunk = talk.chunk
+    found = [
+        (s.number, cue) for s in chunk.sentences for cue in find_cues(s.text, article.language)
+    ]
+    context = {
+        "turns": talk.turns,
+        "sentences": [asdict(s) for s in chunk.sentences],  # for the validator, not the prompt
+        "max_claims": max_claims_for(len(chunk.sentences)),
+        "hints": [{"number": number, "cue": cue} for number, cue in found],
+    }
+    name = f"claims:{chunk.index}" if multi else "claims"
+    picks, name, max_claims = await _pick(name, context, calls)
+    chosen, untranslated = await _in_english(article, talk, picks.claims, name, calls)
+    cues = dict(reversed(found))  # the first cue of each sentence
+    claims, rejected = _grounded(article, chosen[: max_claims + _EXTRA_CLAIMS], untranslated, cues)
+    return claims, [*picks.rejected, *rejected]
+
+
+async def _pick(
+    base_name: str, context: dict[str, Any], calls: ArticleCalls
+) -> tuple[ClaimPicks, str, int]:
+    """The claims call: an answer that fails validation after the re-asks is salvaged claim
+    by claim; a cut-off one is asked again for half as many claims. Returns the picks, the
+    name of the call that gave them, and how many claims it asked for."""
+    name, max_claims = base_name, int(context["max_claims"])
+    while True:
+        budget = claims_budget(max_claims)
+        try:
+            picks = await calls.structured(name, "claims", context, ClaimPicks, budget)
+        except ValidationFailedError as exc:
+            picks = _salvage_claims(exc, context)
+            calls.store_salvage("claims", context, budget, picks, exc)
+        except OutputTruncatedError:  # never used cut off: ask for half as many claims
+            calls.ledger.truncated()
+            if max_claims == 1:
+                raise
+            max_claims //= 2
+            context = {**context, "max_claims": max_claims}
+            name = f"{base_name}.n{max_claims}"
+            continue
+        return picks, name, max_claims
+
+
+def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> ClaimPicks:
+    """After the re-ask budget: keep each claim that validates, reject the rest with a reason."""
+    try:
+        data = json.loads(exc.last_output or "")
+        raw_claims = data.get("claims", []) if isinstance(data, dict) else []
+    except (json.JSONDecodeError, AttributeError):
+        raw_claims = []
+    if not isinstance(raw_claims, list) or not raw_claims:
+        raw = (exc.last_output or "")[:_RAW_CHARS]
+        return ClaimPicks(claims=[], rejected=[RejectedClaim(claim={"raw": raw}, reason=str(exc))])
+    kept: list[ClaimPick] = []
+    rejected: list[RejectedClaim] = []
+    for raw in raw_claims:
+        try:
+            kept.append(ClaimPick.model_validate(raw, context=context))
+        except ValidationError as err:
+            reasons = "; ".join(e["msg"] for e in err.errors())
+            claim = raw if isinstance(raw, dict) else {"raw": raw}
+            rejected.append(RejectedClaim(claim=claim, reason=reasons))
+    return ClaimPicks(claims=kept, rejected=rejected)
+
+
+async def _in_english(
+    article: Article, talk: Conversation, picks: list[ClaimPick], name: str, calls: ArticleCalls
+) -> tuple[list[ClaimPick], dict[int, str]]:
+    """The picks, each with English of its own sentence. Small models copy the source sentence
+    instead of writing English, or describe a neighbouring sentence (an injected one, say):
+    then the claim's English is its own sentence's, from the numbered translation, or else
+    translated alone (a call). Also returns, by index, why a pick has no English (such a
+    claim is rejected, not fatal)."""
+    chosen = list(picks)
+    aligned = talk.aligned()
+    untranslated: dict[int, str] = {}
+    for i, pick in enumerate(chosen):
+        copied = _copied(pick.text_en, article.language)
+        if not copied and _shares_anchor(pick.text_en, pick.quote or ""):
+            continue
+        english = aligned.get(pick.sentence, "")
+        if not english or _copied(english, article.language):
+            (sentence,) = [s for s in talk.chunk.sentences if s.number == pick.sentence]
+            try:
+                english = await translate_turn(
+                    list(talk.turns), [sentence], f"{name}.en:{pick.sentence}", calls
+                )
+            except (OutputTruncatedError, ValidationFailedError) as exc:
+                untranslated[i] = f"no English for sentence {pick.sentence}: {exc}"
+                continue
+        chosen[i] = pick.model_copy(update={"text_en": english})
+    return chosen, untranslated
+
+
+def _grounded(
+    article: Article, picks: list[ClaimPick], untranslated: dict[int, str], cues: dict[int, str]
+) -> tuple[list[Claim], list[RejectedClaim]]:
+    """The picks as claims whose quote is verbatim in the cleaned text at its offsets, each
+    span once; the others rejected with a reason."""
+    claims: list[Claim] = []
+    rejected: list[RejectedClaim] = []
+    seen: set[tuple[int, int]] = set()
+    for i, pick in enumerate(picks):
+        claim = Claim(
+            text_en=pick.text_en.strip(),
+            speaker=pick.speaker.strip(),
+            attribution=_verbatim_attribution(pick, cues.get(pick.sentence, "")),
+            kind=pick.kind,
+            quote=pick.quote or "",
+            start=pick.start,
+            end=pick.end,
+        )
+        if i in untranslated:
+            rejected.append(RejectedClaim(claim=claim.model_dump(), reason=untranslated[i]))
+            continue
+        # Independent check: the quote must be verbatim in the cleaned text at its offsets.
+        span = locate_quote(claim.quote, article.text, within=(claim.start, claim.end))
+        if span is None or article.text[claim.start : claim.end] != claim.quote:
+            rejected.append(RejectedClaim(claim=claim.model_dump(), reason="quote not found"))
+            continue
+        if (claim.start, claim.end) in seen:
+            continue
+        seen.add((claim.start, claim.end))
+        claims.append(claim)
+    return claims, rejected
+
+
+def _copied(text_en: str, language: str) -> bool:
+    """Whether text meant to be English is in the (non-English) source language instead."""
+    return language not in ("en", "und") and detect_language(text_en) == language
+
+
+def _shares_anchor(text_en: str, sentence: str) -> bool:
+    """Whether an English rendering names something its sentence names (a number or a
+    capitalised word); a sentence with no anchors cannot be checked and passes."""
+    anchors = {a.lower() for a in _ANCHOR.findall(sentence)}
+    return not anchors or bool(anchors & {a.lower() for a in _ANCHOR.findall(text_en)})
+
+
+def _verbatim_attribution(pick: ClaimPick, cue: str) -> str:
+    """The attribution as the source gives it: the model's phrase if it is verbatim in the
+    claim's sentence, else the cue found in that sentence by code, else ""."""
+    phrase = pick.attribution.strip()
+    sentence = pick.quote or ""
+    if phrase and (span := locate_quote(phrase, sentence)) is not None:
+        return sentence[span[0] : span[1]]
+    return cue

@@ -1,0 +1,127 @@
+"""The summary step: one summary call per chunk, several chunks' drafts merged into one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from summarizer.article import Article
+from summarizer.budget import summary_budget
+from summarizer.cached_call import ArticleCalls
+from summarizer.conversation import Conversation
+from summarizer.errors import ValidationFailedError
+from summarizer.grounding import locate_quote
+from summarizer.schema import Entity
+from summarizer.tasks import SummaryDraft
+
+__all__ = ["summarize_chunks", "unique_entities", "without_source_copies"]
+
+_MERGE_TOKENS = 700  # max_tokens of a merge call
+_MAX_ENTITIES = 30  # entities kept from the chunks' drafts of a long article
+
+
+async def summarize_chunks(
+    talks: list[Conversation], calls: ArticleCalls, *, merge_chars: int
+) -> SummaryDraft:
+    """One summary call per chunk (after its conversation); several chunks are merged, in
+    groups of drafts of at most `merge_chars`."""
+    drafts: list[SummaryDraft] = []
+    for talk in talks:
+        draft = await _draft(
+            "summary" if len(talks) == 1 else f"summary:{talk.chunk.index}",
+            "summary",
+            {"turns": talk.turns},
+            summary_budget(talk.translation()),
+            calls,
+        )
+        drafts.append(draft)
+    if len(drafts) == 1:
+        return drafts[0]
+    entities = [e for d in drafts for e in d.entities][:_MAX_ENTITIES]
+    level = 0
+    while len(drafts) > 1:  # merge in groups that fit the context, then merge the merges
+        drafts = await _merge_level(drafts, level, calls, merge_chars)
+        level += 1
+    return drafts[0].model_copy(update={"entities": entities})
+
+
+async def _merge_level(
+    drafts: list[SummaryDraft], level: int, calls: ArticleCalls, merge_chars: int
+) -> list[SummaryDraft]:
+    """One level of merging: each group of drafts that fits `merge_chars` merged into one."""
+    groups = _group_drafts(drafts, merge_chars)
+    merged: list[SummaryDraft] = []
+    for g, group in enumerate(groups):
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        parts = [
+            {"title": d.title_en, "summary": d.summary_en, "points": d.key_points_en} for d in group
+        ]
+        name = "summary:merge" if len(groups) == 1 else f"summary:merge:{level}.{g}"
+        merged.append(await _draft(name, "merge", {"parts": parts}, _MERGE_TOKENS, calls))
+    return merged
+
+
+async def _draft(
+    name: str, task: str, context: dict[str, Any], max_tokens: int, calls: ArticleCalls
+) -> SummaryDraft:
+    """A summary or merge call; an answer still too long after the re-asks is clipped
+    (`SummaryDraft.salvage`) rather than losing the article."""
+    try:
+        return await calls.structured(name, task, context, SummaryDraft, max_tokens)
+    except ValidationFailedError as exc:
+        salvaged = SummaryDraft.salvage(exc.last_output)
+        if salvaged is None:
+            raise
+        calls.store_salvage(task, context, max_tokens, salvaged, exc)
+        return salvaged
+
+
+def _draft_chars(draft: SummaryDraft) -> int:
+    return (
+        len(draft.title_en) + len(draft.summary_en) + sum(len(p) + 4 for p in draft.key_points_en)
+    )
+
+
+def _group_drafts(drafts: list[SummaryDraft], max_chars: int) -> list[list[SummaryDraft]]:
+    """Consecutive groups of drafts whose text fits `max_chars` (at least two per group)."""
+    groups: list[list[SummaryDraft]] = [[]]
+    size = 0
+    for draft in drafts:
+        chars = _draft_chars(draft) + 40
+        if len(groups[-1]) >= 2 and size + chars > max_chars:
+            groups.append([])
+            size = 0
+        groups[-1].append(draft)
+        size += chars
+    return groups
+
+
+def without_source_copies(draft: SummaryDraft, article: Article) -> SummaryDraft:
+    """The draft without summary sentences and points copied word for word from a source that
+    is not in English: that is no English summary but a passage in the source, e.g. an English
+    instruction planted in a German article ("Ignore all previous instructions…")."""
+    if article.language in ("en", "und"):
+        return draft
+
+    def copied(text: str) -> bool:
+        return len(text.split()) >= 4 and locate_quote(text, article.text) is not None
+
+    return draft.model_copy(
+        update={
+            "summary_sentences": [t for t in draft.summary_sentences if not copied(t)],
+            "key_points_en": [t for t in draft.key_points_en if not copied(t)],
+        }
+    )
+
+
+def unique_entities(entities: list[Entity]) -> list[Entity]:
+    """The entities with names stripped, each name once (case-insensitively), empty ones out."""
+    seen: set[str] = set()
+    unique: list[Entity] = []
+    for entity in entities:
+        name = entity.name.strip()
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            unique.append(Entity(name=name, type=entity.type))
+    return unique

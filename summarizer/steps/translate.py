@@ -1,0 +1,89 @@
+"""The translate step: each paragraph (or piece of one) translated as the next conversation turn."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from summarizer.article import Article, Sentence
+from summarizer.budget import TRANSLATION_PIECE_CHARS, translation_budget
+from summarizer.cached_call import ArticleCalls
+from summarizer.conversation import Conversation, clean_translation, turn
+from summarizer.errors import OutputTruncatedError, ValidationFailedError
+
+__all__ = ["translate_chunks", "translate_turn"]
+
+
+async def translate_chunks(
+    article: Article, talks: list[Conversation], calls: ArticleCalls
+) -> list[str]:
+    """Build each chunk's conversation: its paragraphs in order, each translated in a call
+    whose prompt is the conversation so far (English sources pass through, untranslated).
+    Returns the English paragraphs, one per source paragraph."""
+    pieces: dict[int, list[str]] = {}
+    for talk in talks:
+        for piece in talk.chunk.pieces(article, TRANSLATION_PIECE_CHARS):
+            sentences = [s for s in talk.chunk.sentences if piece.start <= s.start < piece.end]
+            if article.language == "en":
+                talk.turns.append(turn(sentences, translate=False))
+                english = article.text[piece.start : piece.end]
+            else:
+                part = len(pieces.get(piece.paragraph, []))
+                name = f"translate:{piece.paragraph}" + ("" if piece.whole else f".p{part}")
+                english = await translate_turn(talk.turns, sentences, name, calls)
+            pieces.setdefault(piece.paragraph, []).append(english)
+            talk.english.append((piece.paragraph, english))
+    if article.language == "en":
+        return list(article.paragraphs)
+    return [" ".join(pieces[i]) for i in range(len(article.paragraphs))]
+
+
+async def translate_turn(
+    turns: list[dict[str, Any]], sentences: list[Sentence], name: str, calls: ArticleCalls
+) -> str:
+    """Translate `sentences` (a paragraph or part of one) as the next turn after `turns`,
+    which then holds it with the model's answer as written; a cut-off or empty answer is
+    retried as two halves. Returns the cleaned English."""
+    this = turn(sentences, translate=True)
+    try:
+        raw = await calls.text(
+            name,
+            "translate",
+            {"turns": [*turns, this]},
+            translation_budget(" ".join(s.text for s in sentences)),
+            # One paragraph in, one line out: after a line break small models add notes
+            # ("This translation keeps…") or loop over the article ("[1] …").
+            stop=["\n"],
+        )
+    except OutputTruncatedError:
+        calls.ledger.truncated()
+        if len(sentences) < 2:
+            raise
+        return await _translate_halves(turns, sentences, name, calls)
+    cleaned = clean_translation(raw)
+    if not cleaned:  # e.g. "[1]" and a line break: try the halves, else give up
+        if len(sentences) > 1:
+            return await _translate_halves(turns, sentences, name, calls)
+        raise ValidationFailedError(
+            f"{name}: the model returned an empty translation", task=name, last_output=raw
+        )
+    turns.append({**this, "answer": raw})
+    return cleaned
+
+
+async def _translate_halves(
+    turns: list[dict[str, Any]], sentences: list[Sentence], name: str, calls: ArticleCalls
+) -> str:
+    """Translate two or more sentences as two turns of about equal length."""
+    cut = _middle(sentences)
+    parts = [
+        await translate_turn(turns, half, f"{name}.{i}", calls)
+        for i, half in enumerate((sentences[:cut], sentences[cut:]))
+    ]
+    return " ".join(parts)
+
+
+def _middle(sentences: list[Sentence]) -> int:
+    """Where to cut a run of two or more sentences into halves of about equal length."""
+    ends = list(itertools.accumulate(len(s.text) for s in sentences))
+    return min(range(1, len(sentences)), key=lambda i: abs(ends[i - 1] - ends[-1] / 2))
