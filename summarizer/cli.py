@@ -24,6 +24,7 @@ from rich.table import Table
 
 from summarizer import __version__
 from summarizer.article import decode, read_bytes
+from summarizer.batch import Duplicate, ItemError
 from summarizer.boilerplate import load_rules
 from summarizer.cache import ResultCache
 from summarizer.embedded import EMBEDDED_MODELS, EmbeddedServer, get_model, is_installed
@@ -34,18 +35,19 @@ from summarizer.errors import (
     QuotaError,
     SummarizerError,
 )
-from summarizer.evaluate import (
-    HEADLINE_METRICS,
+from summarizer.evaluation import (
     EvalRun,
     compare_runs,
     evaluate_suite,
     gate,
+    load_history,
     load_run,
+    load_suite,
+    render_html,
     save_run,
 )
+from summarizer.evaluation.metrics import HEADLINE, fmt, listed_in_comparison
 from summarizer.filenames import display
-from summarizer.gold import load_suite
-from summarizer.pipeline import Duplicate, ItemError, Summarizer
 from summarizer.redaction import redact
 from summarizer.render import (
     FORMATS,
@@ -55,10 +57,10 @@ from summarizer.render import (
     write_atomic,
     write_result,
 )
-from summarizer.report import load_history, render_html
 from summarizer.schema import ArticleResult
 from summarizer.settings import Settings
 from summarizer.sources import iter_sources, load_path
+from summarizer.summarizer import Summarizer
 
 __all__ = ["app", "main"]
 
@@ -200,6 +202,10 @@ def run(
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Ignore cached results; overwrite them.")
     ] = False,
+    replay: Annotated[
+        bool,
+        typer.Option("--replay", help="Serve every call from the cache; never call a model."),
+    ] = False,
     max_reasks: Annotated[
         int | None,
         typer.Option("--max-reasks", min=0, help="Validation re-asks per call [default: 2]."),
@@ -237,6 +243,7 @@ def run(
         workers=workers,
         use_cache=False if no_cache else None,
         refresh=True if refresh else None,
+        replay=True if replay else None,
         max_reasks=max_reasks,
         max_chars=max_chars,
         max_tokens_total=max_tokens_total,
@@ -568,43 +575,24 @@ def eval_run(
     raise typer.Exit(EXIT_ITEM_FAILED if errors else EXIT_OK)
 
 
-_SHORT = {
-    "fact_recall": "facts",
-    "grounding_precision": "grounded",
-    "claim_matched_share": "claims→gold",
-    "entity_recall": "entities",
-    "number_recall": "numbers",
-    "leak_count": "leaks",
-    "reference_chrf": "ref chrF",
-    "translation_chrf": "chrF",
-    "first_attempt_valid_rate": "valid@1",
-    "reask_rate": "re-asks",
-    "cache_hit_rate": "cached",
-    "elapsed_seconds": "seconds",
-}
-
-
 def _eval_table(run: EvalRun) -> None:
     metrics = [
-        m for m in HEADLINE_METRICS if any(m in a.metrics for a in run.articles) or m in run.overall
+        m
+        for m in HEADLINE
+        if any(m.name in a.metrics for a in run.articles) or m.name in run.overall
     ]
     table = Table(title=f"{run.suite} · {run.model}", title_justify="left")
     table.add_column("article")
     for m in metrics:
-        table.add_column(_SHORT.get(m, m), justify="right")
+        table.add_column(m.short, justify="right")
     for a in run.articles:
         if a.status == "error":
             table.add_row(a.id[:16], "[red]error[/]", *[""] * (len(metrics) - 1))
         else:
-            table.add_row(a.id[:16], *[_fmt(a.metrics.get(m)) for m in metrics])
-    table.add_row("[bold]overall[/]", *[f"[bold]{_fmt(run.overall.get(m))}[/]" for m in metrics])
+            table.add_row(a.id[:16], *[fmt(a.metrics.get(m.name)) for m in metrics])
+    overall = [f"[bold]{fmt(run.overall.get(m.name))}[/]" for m in metrics]
+    table.add_row("[bold]overall[/]", *overall)
     err.print(table)
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:.3f}"
 
 
 @eval_app.command(
@@ -638,10 +626,10 @@ def eval_compare(
     for column in ("metric", "A", "B", "Δ"):
         table.add_column(column, justify="left" if column == "metric" else "right")
     for name, (va, vb, delta) in comparison.metrics.items():
-        if name.endswith("_count") and name not in ("leak_count", "error_count"):
+        if not listed_in_comparison(name):
             continue
         shown = "–" if delta is None else f"{delta:+.3f}"
-        table.add_row(name, _fmt(va), _fmt(vb), shown)
+        table.add_row(name, fmt(va), fmt(vb), shown)
     out.print(table)
     for diff in comparison.claim_diffs:
         out.print(f"[bold]{escape(diff.id)}[/]")
