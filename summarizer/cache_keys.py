@@ -69,6 +69,9 @@ class CallEntry(BaseModel):
     value: Any = None
     usage: Usage = Usage()
     truncated: bool = False
+    salvaged: bool = False
+    """The answer failed validation after the re-asks and was kept in part (claim by claim,
+    or clipped): marked, so that it is never taken for a clean answer."""
 
     @classmethod
     def decode(cls, stored: dict[str, Any]) -> CallEntry | None:
@@ -82,7 +85,8 @@ class CallEntry(BaseModel):
         """The JSON object stored."""
         if self.truncated:
             return {"task": self.task, "truncated": True, "usage": self.usage.model_dump()}
-        return {"task": self.task, "value": self.value, "usage": self.usage.model_dump()}
+        entry = {"task": self.task, "value": self.value, "usage": self.usage.model_dump()}
+        return {**entry, "salvaged": True} if self.salvaged else entry
 
     def answer(self, schema: type[M] | None, context: dict[str, Any]) -> M | str:
         """The cached answer, validated as the call's would be; raises if it is stale."""

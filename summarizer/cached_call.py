@@ -3,7 +3,7 @@
 A call's answer is looked up by its key (`cache_keys.CallInputs`: everything that shapes the
 output) and recorded as a hit, with the tokens it saved, or as a miss, with what it spent
 (a failed call's spending counts too). A cut-off answer is cached as such, so a rerun splits
-the work again without a call; `--replay` forbids model calls.
+the work again without a call; replay (`--replay`) makes no model calls.
 """
 
 from __future__ import annotations
@@ -71,7 +71,9 @@ class CachedCalls:
                 return value
         if self._settings.replay:
             raise CacheMissError(
-                f"{name}: not in the cache and --replay forbids model calls", task=name
+                f"{name}: not in the cache, and replay (--replay, SUMMARIZER_REPLAY) makes no "
+                "model calls",
+                task=name,
             )
         try:
             stats, result, stored = await self._ask(name, inputs, schema, max_tokens, stop)
@@ -192,9 +194,10 @@ class ArticleCalls:
         value: BaseModel,
         exc: ValidationFailedError,
     ) -> None:
-        """Cache an answer kept in part after the re-asks, with the tokens its attempts cost:
-        a rerun makes no call and reports them as saved."""
+        """Cache an answer kept in part after the re-asks, marked as salvaged, with the tokens
+        its attempts cost: a rerun makes no call and reports them as saved."""
         inputs = self._inputs(task, context, type(value), max_tokens)
         usage = stats_of_failure(exc).usage
-        entry = CallEntry(task=task, value=value.model_dump(mode="json"), usage=usage)
+        value_json = value.model_dump(mode="json")
+        entry = CallEntry(task=task, value=value_json, usage=usage, salvaged=True)
         self.calls.store(inputs, entry)

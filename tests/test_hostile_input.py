@@ -18,10 +18,12 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer import ArticleResult, ItemError, Summarizer, sources
+from summarizer.cache_keys import CallEntry
 from summarizer.cli import app
 from summarizer.render import remove_stale_temporaries
-from summarizer.testing import FakeLLMServer, FakeReply, article_responder
-from tests.conftest import CLI_API_KEY, CLI_CODE, SEED_FILES
+from summarizer.testing import FakeLLMServer, FakeReply, RecordedRequest
+from tests.conftest import CLI, CLI_API_KEY, CLI_CODE, SEED_FILES
+from tests.responders import article_responder
 from tests.test_resume import cli_env
 
 runner = CliRunner()
@@ -302,3 +304,55 @@ def test_the_library_error_carries_no_echoed_credentials(
     (item,) = make_summarizer(strict_fake).summarize_paths([ARTICLE])
     assert isinstance(item, ItemError)
     assert "sk-test-secret-123" not in item.message and "[redacted]" in item.message
+
+
+# 7. a claims answer that never fits the schema --------------------------------------------
+
+
+def _asks_for_claims(request: RecordedRequest) -> bool:
+    return '\\"claims\\"' in json.dumps(request.messages)
+
+
+def _claims_not_a_list(request: RecordedRequest) -> FakeReply:
+    if _asks_for_claims(request):
+        return FakeReply.json({"claims": "not a list"})
+    return article_responder(request)
+
+
+def test_claims_that_never_fit_fail_the_article_and_a_rerun_repairs_it(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    with FakeLLMServer(responder=_claims_not_a_list) as broken:
+        env = cli_env(broken, tmp_path / "cache", concurrency=2)
+        args = [*CLI, "run", str(ARTICLE), "-o", str(out)]
+        proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert f"failed {ARTICLE.stem}: claims: output failed validation" in proc.stderr
+    assert not list(out.glob("*.json"))
+    with FakeLLMServer(responder=article_responder) as healthy:
+        env = cli_env(healthy, tmp_path / "cache", concurrency=2)
+        proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert any(_asks_for_claims(r) for r in healthy.chat_requests)
+    assert len(results(out)[ARTICLE.stem].claims) > 0
+
+
+def test_a_salvaged_answer_is_cached_marked_and_a_clean_one_as_before() -> None:
+    salvaged = CallEntry(task="claims", value={"claims": []}, salvaged=True).encode()
+    assert salvaged["salvaged"] is True
+    assert CallEntry.decode(salvaged) == CallEntry(
+        task="claims", value={"claims": []}, salvaged=True
+    )
+    clean = CallEntry(task="claims", value={"claims": []}).encode()
+    assert "salvaged" not in clean  # entries of clean answers keep their old shape
+
+
+def test_run_replay_names_its_own_option(
+    env: dict[str, str], fake: FakeLLMServer, tmp_path: Path
+) -> None:
+    args = ["run", str(ARTICLE), "-o", str(tmp_path / "out"), "--replay"]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 1, result.output
+    assert "not in the cache, and replay (--replay, SUMMARIZER_REPLAY)" in result.stderr
+    assert fake.requests == []

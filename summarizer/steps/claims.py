@@ -26,7 +26,6 @@ __all__ = ["extract_claims"]
 
 _ANCHOR = re.compile(r"\d+|\b[A-ZÄÖÜ][\w\-]{2,}")
 _EXTRA_CLAIMS = 2  # claims kept beyond those asked for (the schema accepts as many)
-_RAW_CHARS = 2000  # of an unusable answer, kept in its rejection
 
 
 async def extract_claims(
@@ -64,8 +63,11 @@ async def _pick(
         try:
             picks = await calls.structured(name, "claims", context, ClaimPicks, budget)
         except ValidationFailedError as exc:
-            picks = _salvage_claims(exc, context)
-            calls.store_salvage("claims", context, budget, picks, exc)
+            salvaged = _salvage_claims(exc, context)
+            if salvaged is None:  # no claims to keep or to reject: the task failed
+                raise
+            calls.store_salvage("claims", context, budget, salvaged, exc)
+            picks = salvaged
         except OutputTruncatedError:  # never used cut off: ask for half as many claims
             calls.ledger.truncated()
             if max_claims == 1:
@@ -77,16 +79,16 @@ async def _pick(
         return picks, name, max_claims
 
 
-def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> ClaimPicks:
-    """After the re-ask budget: keep each claim that validates, reject the rest with a reason."""
+def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> ClaimPicks | None:
+    """After the re-ask budget: keep each claim that validates, reject the rest with a reason;
+    None when the answer holds no list of claim objects at all (nothing to keep or reject)."""
     try:
         data = json.loads(exc.last_output or "")
         raw_claims = data.get("claims", []) if isinstance(data, dict) else []
     except (json.JSONDecodeError, AttributeError):
         raw_claims = []
-    if not isinstance(raw_claims, list) or not raw_claims:
-        raw = (exc.last_output or "")[:_RAW_CHARS]
-        return ClaimPicks(claims=[], rejected=[RejectedClaim(claim={"raw": raw}, reason=str(exc))])
+    if not isinstance(raw_claims, list) or not any(isinstance(c, dict) for c in raw_claims):
+        return None
     kept: list[ClaimPick] = []
     rejected: list[RejectedClaim] = []
     for raw in raw_claims:
