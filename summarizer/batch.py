@@ -137,7 +137,11 @@ class Batch:
 
     async def _one(self, src: Source, after: asyncio.Event | None, loaded: asyncio.Event) -> Item:
         """The item of `src`, once the cache writes so far are on disk. `after` is set once
-        the previous input is loaded; `loaded` once this one is."""
+        the previous input is loaded; `loaded` once this one is. A stream (a pipe, a FIFO)
+        may wait for its writer: the inputs after it do not wait for it to load, so a
+        duplicate between them is reported on whichever loads second."""
+        if src.stream:
+            loaded.set()
         try:
             item = await self._item(src, after, loaded)
         finally:
@@ -167,7 +171,7 @@ class Batch:
             if (recalled := await self._recalled(src, after, started)) is not None:
                 return recalled
             article = await asyncio.get_running_loop().run_in_executor(
-                self._loader,
+                None if src.stream else self._loader,  # a stream may wait: not in the queue
                 functools.partial(
                     load_source,
                     src,

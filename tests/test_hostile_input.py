@@ -214,6 +214,35 @@ def test_a_fifo_is_read_when_written_and_one_nobody_writes_fails_alone(
     assert sorted(results(out)) == ["late", "other"]
 
 
+def test_other_inputs_do_not_wait_for_a_fifo_writer(
+    fake: FakeLLMServer,
+    make_summarizer: Callable[..., Summarizer],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The FIFO's writer writes only once the next input's calls have begun: had that input
+    waited for the FIFO, no call would come, nothing would be written, and the FIFO fail."""
+    monkeypatch.setattr(sources, "STREAM_WAIT_SECONDS", 10.0)
+    fifo = tmp_path / "fifo.txt"
+    os.mkfifo(fifo)
+    other = tmp_path / "other.txt"
+    other.write_text(TEXT + "\n\nNoch ein Absatz.", encoding="utf-8")
+
+    def write_after_the_first_call() -> None:
+        deadline = time.monotonic() + 8
+        while not fake.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if fake.requests:
+            with open(fifo, "w", encoding="utf-8") as handle:
+                handle.write(TEXT)
+
+    writer = threading.Thread(target=write_after_the_first_call)
+    writer.start()
+    items = list(make_summarizer(fake).summarize_paths([fifo, other]))
+    writer.join()
+    assert [type(i).__name__ for i in items] == ["ArticleResult", "ArticleResult"], items
+
+
 # 6. a corrupt cache database -----------------------------------------------------------------
 
 
