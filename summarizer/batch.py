@@ -22,6 +22,7 @@ from pathlib import Path
 
 from summarizer.article import Article
 from summarizer.article_run import ArticleRunner
+from summarizer.budget import MIN_WINDOW, WINDOW_PER_LANE
 from summarizer.cache_keys import MemoEntry
 from summarizer.errors import BudgetExhaustedError, SummarizerError, WorkersUnavailable
 from summarizer.schema import ArticleResult, Attempts, Usage
@@ -32,9 +33,6 @@ from summarizer.workers import WorkerPool
 __all__ = ["Batch", "Duplicate", "Item", "ItemError"]
 
 log = logging.getLogger(__name__)
-
-_WINDOW_PER_LANE = 4  # inputs loaded or in progress per lane: the reorder window
-_MIN_WINDOW = 8
 
 
 @dataclass(frozen=True)
@@ -104,7 +102,7 @@ class Batch:
         self._pool = pool
         self._loader = loader
         lanes = runner.backend.lanes(limit)  # articles in progress
-        self._window = max(lanes * _WINDOW_PER_LANE, _MIN_WINDOW)
+        self._window = max(lanes * WINDOW_PER_LANE, MIN_WINDOW)
         self._lanes = asyncio.Semaphore(lanes)
         self._seen: dict[str, str] = {}  # sha256 of cleaned text -> id of its first input
         self._spent = 0  # tokens

@@ -150,3 +150,25 @@ def lanes(concurrency: int, *, embedded: bool) -> int:
 def worker_processes(concurrency: int, cores: int) -> int:
     """Worker processes for `concurrency` requests in flight: one per 16, 1 to `cores`."""
     return max(1, min(cores, concurrency // _REQUESTS_PER_WORKER))
+
+
+# --- literals of the steps and the batch ---------------------------------------------------
+
+MERGE_TOKENS = 700
+"""max_tokens of a call that merges the summaries of a long article's chunks: room for a merged
+headline, 2-4 sentences and 3-8 points (a76efa7)."""
+
+MAX_ENTITIES = 30
+"""Entities kept from the chunk drafts of a long article (a76efa7)."""
+
+DRAFT_OVERHEAD_CHARS = 40
+"""Characters a draft adds to a merge prompt beyond its text (its JSON keys; a76efa7)."""
+
+EXTRA_CLAIMS = 2
+"""Claims kept beyond those asked for: the schema accepts more, and a small model's extra
+ones are often good (58761d1)."""
+
+WINDOW_PER_LANE = 4
+MIN_WINDOW = 8
+"""The batch's reorder window: inputs loaded or in progress, 4 per lane and at least 8, so
+loading runs ahead of the lanes and results still come out in input order (cd66697)."""

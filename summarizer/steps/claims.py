@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from summarizer.article import Article
 from summarizer.attribution import find_cues
-from summarizer.budget import claims_budget, max_claims_for
+from summarizer.budget import EXTRA_CLAIMS, claims_budget, max_claims_for
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
@@ -25,7 +25,6 @@ from summarizer.tasks import ClaimPick, ClaimPicks
 __all__ = ["extract_claims"]
 
 _ANCHOR = re.compile(r"\d+|\b[A-ZÄÖÜ][\w\-]{2,}")
-_EXTRA_CLAIMS = 2  # claims kept beyond those asked for (the schema accepts as many)
 
 
 async def extract_claims(
@@ -47,7 +46,7 @@ async def extract_claims(
     picks, name, max_claims = await _pick(name, context, calls)
     chosen, untranslated = await _in_english(article, talk, picks.claims, name, calls)
     cues = dict(reversed(found))  # the first cue of each sentence
-    claims, rejected = _grounded(article, chosen[: max_claims + _EXTRA_CLAIMS], untranslated, cues)
+    claims, rejected = _grounded(article, chosen[: max_claims + EXTRA_CLAIMS], untranslated, cues)
     return claims, [*picks.rejected, *rejected]
 
 

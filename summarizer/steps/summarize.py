@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from summarizer.article import Article
-from summarizer.budget import summary_budget
+from summarizer.budget import DRAFT_OVERHEAD_CHARS, MAX_ENTITIES, MERGE_TOKENS, summary_budget
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation
 from summarizer.errors import ValidationFailedError
@@ -14,9 +14,6 @@ from summarizer.schema import Entity
 from summarizer.tasks import SummaryDraft
 
 __all__ = ["summarize_chunks", "unique_entities", "without_source_copies"]
-
-_MERGE_TOKENS = 700  # max_tokens of a merge call
-_MAX_ENTITIES = 30  # entities kept from the chunks' drafts of a long article
 
 
 async def summarize_chunks(
@@ -36,7 +33,7 @@ async def summarize_chunks(
         drafts.append(draft)
     if len(drafts) == 1:
         return drafts[0]
-    entities = [e for d in drafts for e in d.entities][:_MAX_ENTITIES]
+    entities = [e for d in drafts for e in d.entities][:MAX_ENTITIES]
     level = 0
     while len(drafts) > 1:  # merge in groups that fit the context, then merge the merges
         drafts = await _merge_level(drafts, level, calls, merge_chars)
@@ -58,7 +55,7 @@ async def _merge_level(
             {"title": d.title_en, "summary": d.summary_en, "points": d.key_points_en} for d in group
         ]
         name = "summary:merge" if len(groups) == 1 else f"summary:merge:{level}.{g}"
-        merged.append(await _draft(name, "merge", {"parts": parts}, _MERGE_TOKENS, calls))
+        merged.append(await _draft(name, "merge", {"parts": parts}, MERGE_TOKENS, calls))
     return merged
 
 
@@ -88,7 +85,7 @@ def _group_drafts(drafts: list[SummaryDraft], max_chars: int) -> list[list[Summa
     groups: list[list[SummaryDraft]] = [[]]
     size = 0
     for draft in drafts:
-        chars = _draft_chars(draft) + 40
+        chars = _draft_chars(draft) + DRAFT_OVERHEAD_CHARS
         if len(groups[-1]) >= 2 and size + chars > max_chars:
             groups.append([])
             size = 0
