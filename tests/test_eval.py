@@ -76,6 +76,46 @@ def test_replay_with_an_empty_cache_fails_every_article(
     assert load_run(path).overall["error_count"] == 5
 
 
+def test_eval_run_summarizes_through_the_batch_path(
+    env: dict[str, str], tmp_path: Path, fake: FakeLLMServer
+) -> None:
+    # A suite whose last record's article repeats the first's text under another name: the
+    # batch (as `summarizer run`) reports it as a duplicate and does not summarize it again.
+    suite = tmp_path / "suite"
+    shutil.copytree(SEEDS_SUITE, suite)
+    first = "000_58eb544191ba0126"
+    shutil.copy(suite / "articles" / f"{first}.txt", suite / "articles" / "zz_copy.txt")
+    gold = (suite / "gold" / f"{first}.yaml").read_text(encoding="utf-8")
+    gold = gold.replace(f"id: {first}", "id: zz_copy").replace(
+        f"article: articles/{first}.txt", "article: articles/zz_copy.txt"
+    )
+    (suite / "gold" / "zz_copy.yaml").write_text(gold, encoding="utf-8")
+    code, path, stderr = run_eval(env, tmp_path / "runs", "--suite", str(suite))
+    assert code == 1  # the duplicate is that article's error
+    assert path is not None
+    run = load_run(path)
+    assert [a.id for a in run.articles] == [r.id for r in load_suite(suite).records]
+    *seeds, copy = run.articles
+    assert all(a.status == "ok" for a in seeds)
+    assert copy.status == "error" and copy.result is None
+    assert copy.error is not None and f"duplicate of {first}" in copy.error
+    assert run.overall["error_count"] == 1
+    assert "zz_copy" in stderr
+    # A second run recalls every finished article from the batch's memo: no request, and
+    # every call of every result a cache hit.
+    sent = len(fake.chat_requests)
+    code, again_path, _ = run_eval(env, tmp_path / "runs", "--suite", str(suite))
+    assert code == 1 and again_path is not None
+    assert len(fake.chat_requests) == sent
+    again = load_run(again_path)
+    for a in again.articles[:-1]:
+        assert a.result is not None
+        assert set(a.result.provenance.cache.values()) == {"hit"}
+    assert [a.metrics.get("fact_recall") for a in again.articles] == [
+        a.metrics.get("fact_recall") for a in run.articles
+    ]
+
+
 def test_translation_suite_scores_chrf(env: dict[str, str], tmp_path: Path) -> None:
     code, path, stderr = run_eval(env, tmp_path / "runs", "--suite", str(TRANSLATION_SUITE))
     assert code == 0, stderr

@@ -1,4 +1,4 @@
-"""Evaluation runs: run every article of a suite through the summarizer and score it."""
+"""Evaluation runs: a suite summarized as one batch (as `summarizer run` does) and scored."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from summarizer import __version__
-from summarizer.article import Article, decode, from_text, read_bytes
-from summarizer.boilerplate import Rules, load_rules
+from summarizer.article import decode, read_bytes
+from summarizer.batch import Duplicate, Item, ItemError
 from summarizer.errors import SummarizerError
 from summarizer.evaluation.gold import GoldRecord, Suite
 from summarizer.evaluation.metrics import (
@@ -32,12 +32,11 @@ from summarizer.evaluation.scorers import (
     reference_chrf,
     translation_chrf,
 )
-from summarizer.filenames import display
 from summarizer.llm import mode_name, resolve_mode
 from summarizer.schema import ArticleResult, schema_hash
 from summarizer.summarizer import Summarizer
 
-__all__ = ["evaluate_suite", "load_gold_article", "score_gold"]
+__all__ = ["evaluate_suite", "score_gold"]
 
 
 def _git_commit() -> str | None:
@@ -55,29 +54,16 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
-def load_gold_article(path: Path, *, max_chars: int, rules: Rules) -> tuple[Article, str]:
-    """A gold article (plain text) as the summarizer loads it, and the decoded text its
-    removed spans index, from one read of the file."""
-    data = read_bytes(path)
-    text = decode(data, name=str(path))
-    article = from_text(
-        text,
-        id=display(path.stem),
-        source_path=display(str(path)),
-        raw=data,
-        max_chars=max_chars,
-        rules=rules,
-    )
-    return article, text
-
-
 def score_gold(
-    result: ArticleResult, record: GoldRecord, article: Article, raw_text: str
+    result: ArticleResult, record: GoldRecord, *, source_text: str, raw_text: str
 ) -> tuple[Metrics, dict[str, Any]]:
-    """Every gold scorer's metrics, and the details a reviewer needs, for one result."""
+    """Every gold scorer's metrics, and the details a reviewer needs, for one result.
+
+    `source_text` is the cleaned article text the claims' offsets index; `raw_text` the
+    decoded input the result's removed spans index (only read when it removed any)."""
     coverage = fact_coverage(result, record)
     matching = claim_matching(result, record)
-    grounding = grounding_precision(result, article.text)
+    grounding = grounding_precision(result, source_text)
     entities = entity_recall(result, record)
     numbers = number_recall(result, record)
     leaks = leak_count(result, record)
@@ -103,9 +89,9 @@ def score_gold(
         "missed_entities": entities.missed,
         "missed_numbers": numbers.missed,
         "leaks": [h.model_dump() for h in leaks.hits],
-        "source_text": article.text,
+        "source_text": source_text,
         "removed": [
-            {"reason": r.reason, "text": raw_text[r.start : r.end]} for r in article.removed
+            {"reason": r.reason, "text": raw_text[r.start : r.end]} for r in result.removed
         ],
     }
     return metrics, details
@@ -115,22 +101,32 @@ def _failed(id: str, exc: SummarizerError) -> ArticleEval:
     return ArticleEval(id=id, status="error", error=f"{type(exc).__name__}: {exc}")
 
 
+def _scored(summarizer: Summarizer, record: GoldRecord, path: Path, item: Item) -> ArticleEval:
+    """One batch item as its record's evaluation: a failure or a duplicate is the article's
+    error; a result is scored against the cleaned text it was summarized from."""
+    if isinstance(item, ItemError):
+        return ArticleEval(id=record.id, status="error", error=f"{item.kind}: {item.message}")
+    if isinstance(item, Duplicate):
+        return ArticleEval(id=record.id, status="error", error=f"Duplicate: {item.message}")
+    try:
+        article = summarizer.load(path)  # the batch's loader: same limits, rules and text
+        raw_text = decode(read_bytes(path, name=item.source_path)) if item.removed else ""
+    except SummarizerError as exc:
+        return _failed(record.id, exc)
+    metrics, details = score_gold(item, record, source_text=article.text, raw_text=raw_text)
+    return ArticleEval(id=record.id, status="ok", metrics=metrics, details=details, result=item)
+
+
 def _gold_articles(summarizer: Summarizer, suite: Suite) -> Iterator[ArticleEval]:
-    settings = summarizer.settings
-    rules = load_rules(*([settings.rules_file] if settings.rules_file else []))
-    for record in suite.records:
-        try:
-            article, raw_text = load_gold_article(
-                suite.article_path(record), max_chars=settings.max_chars, rules=rules
-            )
-            result = summarizer.run_async(summarizer.asummarize(article))
-        except SummarizerError as exc:
-            yield _failed(record.id, exc)
-            continue
-        metrics, details = score_gold(result, record, article, raw_text)
-        yield ArticleEval(
-            id=record.id, status="ok", metrics=metrics, details=details, result=result
-        )
+    """The suite's article files summarized as one batch, the way `summarizer run` does
+    (`Summarizer.summarize_paths`: input order, duplicates, the memo, workers, the token
+    budget), each scored against its record. A batch yields one item per article file, in
+    input order, so items pair with records by position (an item's id is its file's stem,
+    which need not be the record's id)."""
+    paths = [suite.article_path(record) for record in suite.records]
+    items = summarizer.summarize_paths(paths)
+    for record, path, item in zip(suite.records, paths, items, strict=True):
+        yield _scored(summarizer, record, path, item)
 
 
 def _translation_documents(summarizer: Summarizer, suite: Suite) -> Iterator[ArticleEval]:
