@@ -67,6 +67,8 @@ class Article:
     removed: tuple[RemovedSpan, ...] = field(default=())
     agency_tags: tuple[str, ...] = field(default=())
     preprocessing: str = PREPROCESSING_VERSION
+    source_text: str = field(default="", repr=False, compare=False)
+    """The text as given, before boilerplate was stripped: what `removed` offsets index."""
 
     def paragraph_sentences(self, index: int) -> list[Sentence]:
         """The sentences of paragraph `index`."""
@@ -253,6 +255,7 @@ def from_text(
         removed=tuple(removed),
         agency_tags=tuple(agencies),
         preprocessing=f"{PREPROCESSING_VERSION}+rules.{rules.fingerprint}",
+        source_text=text,
     )
 
 

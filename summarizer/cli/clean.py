@@ -10,7 +10,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from summarizer.article import decode, read_bytes
 from summarizer.boilerplate import load_rules
 from summarizer.cli.root import EXIT_ITEM_FAILED, RulesOpt, app, err, fail, settings_from_options
 from summarizer.errors import SummarizerError
@@ -41,7 +40,7 @@ def clean(
         raise fail(str(exc), EXIT_ITEM_FAILED) from None
     sys.stdout.write(article.text + "\n")
     if show_removed:
-        raw = decode(read_bytes(path), name=str(path))
+        raw = article.source_text  # what the removed spans' offsets index
         table = Table(title=f"{len(article.removed)} span(s) removed", title_justify="left")
         for column in ("start", "end", "reason", "text"):
             table.add_column(column)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from summarizer import __version__
-from summarizer.article import decode, read_bytes
 from summarizer.batch import Duplicate, Item, ItemError
 from summarizer.errors import SummarizerError
 from summarizer.evaluation.gold import GoldRecord, Suite
@@ -110,10 +109,11 @@ def _scored(summarizer: Summarizer, record: GoldRecord, path: Path, item: Item) 
         return ArticleEval(id=record.id, status="error", error=f"Duplicate: {item.message}")
     try:
         article = summarizer.load(path)  # the batch's loader: same limits, rules and text
-        raw_text = decode(read_bytes(path, name=item.source_path)) if item.removed else ""
     except SummarizerError as exc:
         return _failed(record.id, exc)
-    metrics, details = score_gold(item, record, source_text=article.text, raw_text=raw_text)
+    metrics, details = score_gold(
+        item, record, source_text=article.text, raw_text=article.source_text
+    )
     return ArticleEval(id=record.id, status="ok", metrics=metrics, details=details, result=item)
 
 
