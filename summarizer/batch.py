@@ -163,11 +163,12 @@ class Batch:
     async def _item(self, src: Source, after: asyncio.Event | None, loaded: asyncio.Event) -> Item:
         """Recall or load, check for a duplicate (in input order), summarize; errors become
         items."""
-        ledger = Ledger()
+        ledger: Ledger | None = None  # made once there is something to spend on
         try:
             started = time.perf_counter()
             if (recalled := await self._recalled(src, after, started)) is not None:
                 return recalled
+            ledger = Ledger()
             article = await asyncio.get_running_loop().run_in_executor(
                 None if src.stream else self._loader,  # a stream may wait: not in the queue
                 functools.partial(
@@ -186,9 +187,9 @@ class Batch:
             self._memoize(src, article, result, digest)
             return result
         except Exception as exc:  # one item's failure, however unexpected, is its own
-            return ItemError.of(src, exc, ledger)
+            return ItemError.of(src, exc, ledger or Ledger())
         finally:
-            self._spent += ledger.tokens
+            self._spent += ledger.tokens if ledger is not None else 0
 
     async def _recalled(
         self, src: Source, after: asyncio.Event | None, started: float

@@ -145,24 +145,21 @@ def _iter_sources(paths: Iterable[Path | str]) -> Iterator[Source]:
             yield Source("stdin", "<stdin>", stream=True)
             continue
         path = Path(raw)
-        if path.is_dir():
+        try:
+            mode = path.stat().st_mode
+        except OSError:  # missing or unreadable: loading says why, for this item
+            mode = stat.S_IFREG
+        if stat.S_ISDIR(mode):
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.suffix.lower() in ARTICLE_SUFFIXES:
                     yield from _expand(child)
         else:
-            yield from _expand(path)
+            yield from _expand(path, stream=not stat.S_ISREG(mode))
 
 
-def _is_stream(path: Path) -> bool:
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
-
-
-def _expand(path: Path) -> Iterator[Source]:
-    if _is_stream(path):
+def _expand(path: Path, *, stream: bool = False) -> Iterator[Source]:
+    """The sources of one file; `stream`: a pipe, FIFO or device, read once when loaded."""
+    if stream:
         yield Source(display(path.stem), display(str(path)), path=path, stream=True)
     elif path.suffix.lower() in RECORD_SUFFIXES:
         yield from _records(path)
@@ -282,5 +279,5 @@ def fingerprint(source: Source, sha256: str | None = None) -> str | None:
 
 def load_path(path: Path, *, max_chars: int, rules: Rules) -> Article:
     """Load one article file of any single-article format (.txt, .md, .html)."""
-    source = next(_expand(Path(path)))
+    source = next(_iter_sources([path]))
     return load_source(source, max_chars=max_chars, rules=rules)
