@@ -37,8 +37,9 @@ from _embedded import SEEDS, Embedded, Exchange
 from jinja2.sandbox import SandboxedEnvironment
 
 from summarizer import ArticleResult, Settings
-from summarizer.article import load
+from summarizer.boilerplate import load_rules
 from summarizer.prompts import TASKS, load_prompt
+from summarizer.sources import load_path
 
 EMPTY: dict[str, Any] = {
     "turns": [],
@@ -107,7 +108,9 @@ def main() -> None:
                 items, sent, seconds = server.run_pipeline([path])
                 (item,) = items
                 assert isinstance(item, ArticleResult), item
-                article = asyncio.run(server.tokens(load(path).text))
+                article = asyncio.run(
+                    server.tokens(load_path(path, max_chars=200_000, rules=load_rules()).text)
+                )
                 calls = sum(per_task[task_of(r, openers)] for r in sent)
                 ideal = article + shared + calls
                 evaluated = sum(r.evaluated for r in sent)

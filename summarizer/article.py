@@ -24,7 +24,6 @@ __all__ = [
     "Sentence",
     "decode",
     "from_text",
-    "load",
     "read_bytes",
     "split_sentences",
 ]
@@ -229,6 +228,24 @@ def from_text(
     if reason := not_prose_reason(paragraphs):
         raise InputError(f"{name}: not an article: {reason}", path=name)
     language = detect_language(cleaned)
+    return Article(
+        id=id,
+        source_path=source_path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=cleaned,
+        language=language,
+        paragraphs=paragraphs,
+        sentences=_numbered_sentences(paragraphs, language),
+        title=title,
+        removed=tuple(removed),
+        agency_tags=tuple(agencies),
+        preprocessing=f"{PREPROCESSING_VERSION}+rules.{rules.fingerprint}",
+        source_text=text,
+    )
+
+
+def _numbered_sentences(paragraphs: tuple[str, ...], language: str) -> tuple[Sentence, ...]:
+    """Every paragraph's sentences, numbered from 1, with offsets into the joined text."""
     sentences: list[Sentence] = []
     offset = 0
     for p_index, paragraph in enumerate(paragraphs):
@@ -243,20 +260,7 @@ def from_text(
                 )
             )
         offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
-    return Article(
-        id=id,
-        source_path=source_path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        text=cleaned,
-        language=language,
-        paragraphs=paragraphs,
-        sentences=tuple(sentences),
-        title=title,
-        removed=tuple(removed),
-        agency_tags=tuple(agencies),
-        preprocessing=f"{PREPROCESSING_VERSION}+rules.{rules.fingerprint}",
-        source_text=text,
-    )
+    return tuple(sentences)
 
 
 def read_bytes(path: Path, *, name: str | None = None) -> bytes:
@@ -269,12 +273,3 @@ def read_bytes(path: Path, *, name: str | None = None) -> bytes:
         raise InputError(f"{name}: is a directory, not an article", path=name) from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}", path=name) from None
-
-
-def load(path: Path, *, max_chars: int = 200_000, rules: Rules | None = None) -> Article:
-    """Read and clean one plain-text article file; every failure is an `InputError`."""
-    data = read_bytes(path)
-    text = decode(data, name=str(path))
-    return from_text(
-        text, id=path.stem, source_path=str(path), raw=data, max_chars=max_chars, rules=rules
-    )

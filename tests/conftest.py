@@ -11,12 +11,21 @@ from typing import Any
 import pytest
 
 from summarizer import Settings, Summarizer
+from summarizer.article import Article
+from summarizer.boilerplate import load_rules
+from summarizer.sources import load_path
 from summarizer.testing import FakeLLMServer
 from tests.responders import article_responder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def load(path: Path, *, max_chars: int = 200_000) -> Article:
+    """One article file loaded as `summarizer run` loads it (the bundled boilerplate rules)."""
+    return load_path(path, max_chars=max_chars, rules=load_rules())
+
 
 CLI_CODE = "from summarizer.cli import main; main()"
 CLI = [sys.executable, "-c", CLI_CODE]

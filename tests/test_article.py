@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from summarizer import InputError
-from summarizer.article import PARAGRAPH_SEPARATOR, decode, from_text, load
-from tests.conftest import SEED_FILES
+from summarizer.article import PARAGRAPH_SEPARATOR, decode, from_text
+from tests.conftest import SEED_FILES, load
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.stem[:3])

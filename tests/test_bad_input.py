@@ -21,10 +21,11 @@ import pytest
 from typer.testing import CliRunner
 
 from summarizer import ArticleResult, Summarizer
-from summarizer.article import PARAGRAPH_SEPARATOR, load
+from summarizer.article import PARAGRAPH_SEPARATOR
 from summarizer.batch import Duplicate, Item, ItemError
 from summarizer.cli import app
 from summarizer.testing import FakeLLMServer
+from tests.conftest import load
 
 BAD = Path(__file__).resolve().parent / "corpus" / "bad"
 ARTICLE = BAD / "article.txt"  # a plain, valid German article

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from summarizer import InputError
-from summarizer.article import from_text, load
+from summarizer.article import from_text
 from summarizer.boilerplate import load_rules, strip_boilerplate
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, load
 
 # Per seed, by hand: every removed span (reason, its first words) and the kept paragraph count.
 EXPECTED: dict[str, tuple[list[tuple[str, str]], int]] = {

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from summarizer import ArticleResult, Settings, Summarizer
-from summarizer.article import PARAGRAPH_SEPARATOR, load
+from summarizer.article import PARAGRAPH_SEPARATOR
 from summarizer.tasks import count_sentences
-from tests.conftest import SEED_FILES
+from tests.conftest import SEED_FILES, load
 
 pytestmark = pytest.mark.embedded
 

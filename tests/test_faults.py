@@ -25,9 +25,8 @@ from summarizer import (
     Summarizer,
     TransportError,
 )
-from summarizer.article import load
 from summarizer.testing import FAULT_KINDS, FakeLLMServer, FakeReply, RecordedRequest
-from tests.conftest import write_corpus
+from tests.conftest import load, write_corpus
 from tests.responders import article_responder as respond
 
 _ARTICLE_NO = re.compile(r"Meldung Nummer (\d+):")

@@ -19,9 +19,9 @@ from summarizer import (
     TransportError,
     ValidationFailedError,
 )
-from summarizer.article import PARAGRAPH_SEPARATOR, load
+from summarizer.article import PARAGRAPH_SEPARATOR
 from summarizer.testing import FakeLLMServer, FakeReply
-from tests.conftest import SEED_FILES
+from tests.conftest import SEED_FILES, load
 
 SEED = SEED_FILES[1]  # 001: no title; boilerplate lines are stripped before the model
 N = len(load(SEED).paragraphs)  # translate calls per run
