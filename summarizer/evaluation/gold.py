@@ -23,10 +23,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from summarizer.errors import ConfigError
-from summarizer.schema import EntityType
+from summarizer.schema import ClaimKind, EntityType
 
 __all__ = [
     "Discrepancy",
+    "GoldContradiction",
     "GoldEntity",
     "GoldFact",
     "GoldNumber",
@@ -53,11 +54,42 @@ class GoldFact(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_\-]+$")
     statement: str = Field(min_length=5)
     match: list[list[str]] = Field(min_length=1)
+    speaker: list[str] = Field(
+        default_factory=list,
+        description="Who the article says asserts the fact, in every accepted spelling (e.g. "
+        "['KCNA', 'Korean Central News Agency', 'state media']); empty: the outlet itself, no "
+        "named source.",
+    )
+    kind: ClaimKind | None = Field(
+        None,
+        description="The claim kind a faithful claim of this fact has: quote only for words "
+        "in quotation marks in the source; None: not annotated.",
+    )
 
     @model_validator(mode="after")
     def _groups_not_empty(self) -> GoldFact:
         if any(not group or any(not alt.strip() for alt in group) for group in self.match):
             raise ValueError(f"fact {self.id}: every term group needs non-empty alternatives")
+        if any(not s.strip() for s in self.speaker):
+            raise ValueError(f"fact {self.id}: speaker spellings must not be empty")
+        return self
+
+
+class GoldContradiction(_Strict):
+    """A statement that would be false about the article (swapped roles, a wrong date, a wrong
+    country, an inverted meaning). Found when one output unit matches every term group of
+    `match` and contains none of the `unless` terms (which keep a true statement that shares
+    the terms from counting)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_\-]+$")
+    statement: str = Field(min_length=5)
+    match: list[list[str]] = Field(min_length=1)
+    unless: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _groups_not_empty(self) -> GoldContradiction:
+        if any(not group or any(not alt.strip() for alt in group) for group in self.match):
+            raise ValueError(f"contradiction {self.id}: term groups need non-empty alternatives")
         return self
 
 
@@ -100,6 +132,7 @@ class GoldRecord(_Strict):
         default_factory=list, description="Boilerplate that must never appear in the output."
     )
     reference: ReferenceTranslation | None = None
+    contradictions: list[GoldContradiction] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_fact_ids(self) -> GoldRecord:
