@@ -10,18 +10,25 @@ import pytest
 from sacrebleu.metrics.chrf import CHRF
 
 from summarizer.evaluation.gold import GoldRecord
-from summarizer.evaluation.metrics import aggregate
+from summarizer.evaluation.metrics import aggregate, lower_is_better
+from summarizer.evaluation.runner import score_gold
 from summarizer.evaluation.scorers import (
     call_stats,
     claim_matching,
+    contradiction_count,
     entity_recall,
     fact_coverage,
+    german_field_count,
     grounding_precision,
+    kind_accuracy,
     leak_count,
     number_recall,
     reference_chrf,
+    speaker_accuracy,
     translation_chrf,
 )
+from summarizer.evaluation.scorers.attribution import has_quotation_marks
+from summarizer.evaluation.scorers.language import looks_german
 from summarizer.schema import ArticleResult, Attempts, Claim, Entity, Provenance, Usage
 
 SOURCE = (
@@ -503,3 +510,261 @@ def test_aggregate_of_real_metrics_round_trips_to_json() -> None:
     assert agg["claim_matched_share_micro"] == 1.0
     assert agg["cache_hit_rate"] is None
     assert json.loads(json.dumps(agg))["grounding_claims_count_total"] == 2.0
+
+
+# --- speakers ---------------------------------------------------------------------------------
+
+
+def said(
+    text_en: str,
+    speaker: str = "the article",
+    attribution: str = "",
+    kind: str = "statement",
+    quote: str = "Rund 200 Löschfahrzeuge waren im Einsatz.",
+) -> Claim:
+    """A claim for the attribution scorers (their verdicts do not read the offsets)."""
+    return Claim(
+        text_en=text_en,
+        speaker=speaker,
+        attribution=attribution,
+        kind=kind,  # type: ignore[arg-type]
+        quote=quote,
+        start=0,
+        end=len(quote),
+    )
+
+
+def attributed(**kinds: str) -> GoldRecord:
+    """The default record with speakers on "date" (Belousov) and "engines" (the fire
+    brigade), none on "serious" (the outlet's own); `kinds` annotates facts by id."""
+    rec = record()
+    speakers = {"date": ["Belousov", "Belousow"], "engines": ["fire brigade", "Feuerwehr"]}
+    facts = [
+        f.model_copy(update={"speaker": speakers.get(f.id, []), "kind": kinds.get(f.id)})
+        for f in rec.facts
+    ]
+    return rec.model_copy(update={"facts": facts})
+
+
+def test_speaker_accuracy_counts_named_source_facts_stated_by_claims() -> None:
+    res = result(
+        claims=[
+            said("Belousov spoke on 30 November.", speaker="Andrei Belousov"),
+            said(
+                "About 200 fire engines were deployed.", speaker="the minister", attribution="sagte"
+            ),
+            # The outlet's own fact, given to a named speaker: not counted either way.
+            said("The situation is grave.", speaker="KCNA"),
+        ]
+    )
+    score = speaker_accuracy(res, attributed())
+    assert score.accuracy == 0.5
+    assert score.metrics() == {
+        "speaker_accuracy": 0.5,
+        "speaker_facts_count": 2,
+        "speaker_correct_count": 1,
+    }
+    (wrong,) = score.wrong
+    assert (wrong.fact_id, wrong.claims, wrong.speakers) == ("engines", [1], ["the minister"])
+    assert wrong.expected == ["fire brigade", "Feuerwehr"]
+
+
+def test_speaker_right_when_any_claim_names_it_in_speaker_or_attribution() -> None:
+    res = result(
+        claims=[
+            said("200 fire trucks were deployed.", speaker="the article"),
+            said("200 fire engines came.", speaker="officials", attribution="laut Feuerwehr"),
+        ]
+    )
+    score = speaker_accuracy(res, attributed())
+    assert [(c.fact_id, c.claims, c.correct) for c in score.checks] == [("engines", [0, 1], True)]
+    assert score.accuracy == 1.0
+
+
+def test_speaker_spellings_stand_on_their_own_and_unstated_facts_are_not_counted() -> None:
+    rec = attributed()
+    # "Belousovs" is not "Belousov" (word edges), so the only stating claim names no one.
+    res = result(claims=[said("Belousov spoke on 30 November.", speaker="the Belousovs")])
+    assert speaker_accuracy(res, rec).accuracy == 0.0
+    assert speaker_accuracy(result(claims=[]), rec).accuracy is None
+    assert speaker_accuracy(res, record()).metrics()["speaker_facts_count"] == 0  # no speakers
+
+
+# --- kinds ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("quote", "marked"),
+    [
+        ("Der Minister sagte, die Lage sei „sehr ernst“.", True),
+        ('Er sagte: "Wir kommen."', True),
+        ("Il a dit « non ».", True),
+        ("Er sagte ‚nein‘.", True),
+        ("He said ‘no’ twice.", True),
+        ("Kims Partei's Linie.", False),  # a straight apostrophe
+        ("Kim’s visit was short.", False),  # a lone curly apostrophe
+        ("Die Lage sei sehr ernst.", False),
+    ],
+)
+def test_quotation_marks(quote: str, marked: bool) -> None:
+    assert has_quotation_marks(quote) is marked
+
+
+def test_kind_accuracy_against_gold_kinds() -> None:
+    rec = attributed(date="statement", engines="report")
+    res = result(
+        claims=[
+            said("Belousov spoke on 30 November.", kind="report"),  # gold: statement
+            said("200 fire engines were deployed.", kind="report"),  # right
+            said("The minister resigned.", kind="allegation"),  # no gold fact: not judged
+            said("The situation is grave.", kind="denial"),  # "serious" has no gold kind
+        ]
+    )
+    score = kind_accuracy(res, rec)
+    assert [(c.index, c.correct) for c in score.checks] == [(0, False), (1, True)]
+    assert score.wrong[0].expected == ["statement"] and "gold kind" in score.wrong[0].problem
+    assert score.metrics() == {
+        "kind_accuracy": 0.5,
+        "kind_claims_count": 2,
+        "kind_correct_count": 1,
+    }
+
+
+def test_quote_kind_needs_quotation_marks_even_without_gold_kind() -> None:
+    marked = "Der Minister sagte am 30. November, die Lage sei „sehr ernst“."
+    res = result(
+        claims=[
+            said("The situation is very serious, he said.", kind="quote", quote=marked),
+            said("The minister resigned.", kind="quote", quote="Belousow tritt zurück"),
+        ]
+    )
+    score = kind_accuracy(res, record())  # no fact has a gold kind
+    assert [(c.index, c.correct) for c in score.checks] == [(0, True), (1, False)]
+    assert score.wrong[0].problem == "quote without quotation marks in the source"
+    assert score.accuracy == 0.5
+
+
+def test_kind_matching_any_of_several_gold_kinds_but_unmarked_quote_is_wrong() -> None:
+    rec = attributed(date="quote", serious="statement")
+    both = "Belousov said on 30 November the situation was grave."
+    res = result(
+        claims=[
+            said(both, kind="statement"),  # states "date" (quote) and "serious" (statement)
+            said(both, kind="quote", quote="Die Lage sei sehr ernst."),  # gold ok, no marks
+        ]
+    )
+    score = kind_accuracy(res, rec)
+    assert [c.expected for c in score.checks] == [["quote", "statement"]] * 2
+    assert [c.correct for c in score.checks] == [True, False]
+    assert kind_accuracy(result(claims=[said("The minister resigned.")]), rec).accuracy is None
+
+
+# --- contradictions ---------------------------------------------------------------------------
+
+
+def contradicting() -> GoldRecord:
+    return record(
+        contradictions=[
+            {
+                "id": "wrong_date",
+                "statement": "Belousov spoke on 29 November.",
+                "match": [["Belousov", "Belousow"], ["29 November", "November 29"]],
+                "unless": ["not on 29 November", "not 29 November"],
+            },
+            {
+                "id": "swapped",
+                "statement": "Kim travelled to Moscow (Belousov came to Pyongyang).",
+                "match": [["Kim"], ["visited Moscow", "travelled to Moscow", "trip to Moscow"]],
+            },
+        ]
+    )
+
+
+def test_contradictions_found_per_sentence_and_counted_once() -> None:
+    res = result(
+        title_en="Kim's trip to Moscow",
+        summary_en="The ministry met. Belousov spoke on November 29 in Pyongyang.",
+        claims=[said("Belousov spoke on 29 November.")],
+        translation_en="Belousov in Pyongyang\n\nKim visited Moscow. It was cold.",
+    )
+    report = contradiction_count(res, contradicting())
+    assert report.found == ["wrong_date", "swapped"]
+    assert report.metrics() == {"contradiction_count": 2, "contradictions_checked_count": 2}
+    assert [(h.id, h.unit) for h in report.hits] == [
+        ("wrong_date", "summary_en.sentence[1]"),
+        ("wrong_date", "claims[0].text_en"),
+        ("swapped", "title_en"),
+        ("swapped", "translation_en.sentence[1]"),
+    ]
+    assert report.hits[0].text == "Belousov spoke on November 29 in Pyongyang."
+    assert lower_is_better("contradiction_count") and lower_is_better("contradiction_count_total")
+    agg = aggregate([report.metrics(), report.metrics()])
+    assert agg["contradiction_count_total"] == 4
+
+
+def test_contradiction_needs_every_group_in_one_sentence_and_no_unless_term() -> None:
+    res = result(
+        summary_en="Belousov spoke on 30 November. It was not November 29.",
+        key_points_en=["Belousov spoke on 30 November, not on 29 November as first reported."],
+        claims=[said("Kim welcomed Belousov. Moscow was visited earlier.")],
+        translation_en="Kim did not travel; Belousov visited Pyongyang.",
+    )
+    report = contradiction_count(res, contradicting())
+    assert (report.found, report.hits) == ([], [])
+    empty = contradiction_count(res, record())
+    assert empty.metrics() == {"contradiction_count": 0, "contradictions_checked_count": 0}
+
+
+# --- German in English fields -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "german"),
+    [
+        ("bestätigte die Sängerin", True),  # a bare German attribution cue
+        ("laut KCNA", True),
+        ("Die Regierung bestätigte das Treffen, ein Statement gab es nicht.", True),
+        ("Das Treffen fand in Moskau statt.", True),  # "in" counts for neither language
+        ("In June Vereinbarung zur Zusammenarbeit unterschritten", True),
+        ("Kim Jong Un told Sergei Schoigu in Pjöngjang", False),  # German names
+        ("Ukraine war: the die is cast", False),  # words English shares with German
+        ('Kim called the alliance "unbesiegbar" and thanked Putin.', False),
+        ("Gerhard Schröder", False),
+        ("Belousov resigns", False),
+        ("", False),
+    ],
+)
+def test_looks_german(text: str, german: bool) -> None:
+    assert looks_german(text) is german
+
+
+def test_german_field_count_checks_every_english_field() -> None:
+    res = result(
+        title_en="Kim Jong Un meets Schoigu in Pjöngjang",
+        summary_en="Der Minister sagte, die Lage sei sehr ernst.",
+        key_points_en=["", "The minister resigned."],
+        claims=[said("bestätigte die Sängerin"), said("The situation is grave.")],
+    )
+    report = german_field_count(res)
+    assert [(f.field, f.text) for f in report.german] == [
+        ("summary_en", "Der Minister sagte, die Lage sei sehr ernst."),
+        ("claims[0].text_en", "bestätigte die Sängerin"),
+    ]
+    assert report.metrics() == {"german_field_count": 2, "language_fields_count": 5}
+    assert german_field_count(result()).metrics()["german_field_count"] == 0
+
+
+def test_score_gold_carries_the_new_metrics_and_details() -> None:
+    res = result(
+        summary_en="Belousov spoke on November 29.",
+        claims=[said("200 fire engines came.", kind="quote", quote="Rund 200 Löschfahrzeuge")],
+        key_points_en=["Rund 200 Löschfahrzeuge waren im Einsatz."],
+    )
+    metrics, details = score_gold(res, contradicting(), source_text=SOURCE, raw_text=SOURCE)
+    assert metrics["contradiction_count"] == 1 and metrics["german_field_count"] == 1
+    assert metrics["kind_accuracy"] == 0.0 and metrics["speaker_accuracy"] is None
+    assert details["contradictions"][0]["unit"] == "summary_en.sentence[0]"
+    assert details["german_fields"] == [
+        {"field": "key_points_en[0]", "text": "Rund 200 Löschfahrzeuge waren im Einsatz."}
+    ]
+    assert details["wrong_kinds"][0]["index"] == 0 and details["wrong_speakers"] == []

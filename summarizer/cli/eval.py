@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -38,7 +39,12 @@ from summarizer.evaluation import (
     render_html,
     save_run,
 )
-from summarizer.evaluation.metrics import HEADLINE, fmt, listed_in_comparison
+from summarizer.evaluation.metrics import (
+    HEADLINE_CALLS,
+    HEADLINE_OUTPUT,
+    fmt,
+    listed_in_comparison,
+)
 from summarizer.render import write_atomic
 from summarizer.summarizer import Summarizer
 
@@ -99,24 +105,43 @@ def eval_run(
     raise typer.Exit(EXIT_ITEM_FAILED if errors else EXIT_OK)
 
 
+def _short_id(id: str, width: int = 20) -> str:
+    """An article id for a table column: whole, or its distinctive end after "…"."""
+    return id if len(id) <= width else "…" + id[-(width - 1) :]
+
+
 def _eval_table(run: EvalRun) -> None:
-    metrics = [
-        m
-        for m in HEADLINE
-        if any(m.name in a.metrics for a in run.articles) or m.name in run.overall
-    ]
-    table = Table(title=f"{run.suite} · {run.model}", title_justify="left")
-    table.add_column("article")
-    for m in metrics:
-        table.add_column(m.short, justify="right")
-    for a in run.articles:
-        if a.status == "error":
-            table.add_row(a.id[:16], "[red]error[/]", *[""] * (len(metrics) - 1))
-        else:
-            table.add_row(a.id[:16], *[fmt(a.metrics.get(m.name)) for m in metrics])
-    overall = [f"[bold]{fmt(run.overall.get(m.name))}[/]" for m in metrics]
-    table.add_row("[bold]overall[/]", *overall)
-    err.print(table)
+    """The headline metrics per article and overall: what the output says, then its calls
+    (two compact tables, so that they fit a 120-column terminal)."""
+    for group, title in (
+        (HEADLINE_OUTPUT, f"{run.suite} · {run.model}"),
+        (HEADLINE_CALLS, "calls"),
+    ):
+        metrics = [
+            m
+            for m in group
+            if any(m.name in a.metrics for a in run.articles) or m.name in run.overall
+        ]
+        if not metrics:
+            continue
+        table = Table(
+            title=title,
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            collapse_padding=True,
+        )
+        table.add_column("article", no_wrap=True)
+        for m in metrics:
+            table.add_column(m.short, justify="right")
+        for a in run.articles:
+            if a.status == "error":
+                table.add_row(_short_id(a.id), "[red]error[/]", *[""] * (len(metrics) - 1))
+            else:
+                table.add_row(_short_id(a.id), *[fmt(a.metrics.get(m.name)) for m in metrics])
+        overall = [f"[bold]{fmt(run.overall.get(m.overall_name))}[/]" for m in metrics]
+        table.add_row("[bold]overall[/]", *overall)
+        err.print(table)
 
 
 @eval_app.command(

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel
 
 from summarizer.errors import ConfigError
+from summarizer.evaluation.metrics import lower_is_better
 from summarizer.evaluation.runs import ArticleEval, EvalRun
 from summarizer.schema import Claim
 
@@ -90,7 +91,11 @@ def _known(comparison: Comparison, option: str, name: str) -> None:
 def gate(
     comparison: Comparison, *, fail_if: Sequence[str] = (), max_drop: Sequence[str] = ()
 ) -> list[str]:
-    """Violations of CI gates on run B: `metric<value` conditions and `metric=delta` drops."""
+    """Violations of CI gates on run B: `metric<value` conditions and `metric=delta` drops.
+
+    For a lower-is-better metric (an error count like `leak_count` or `contradiction_count`,
+    and its `_total`) `metric=delta` is the largest allowed rise instead.
+    """
     violations: list[str] = []
     for condition in fail_if:
         match = _CONDITION.match(condition)
@@ -108,6 +113,9 @@ def gate(
         name, raw = match.groups()
         _known(comparison, "--max-drop", name)
         va, vb, delta = comparison.metrics[name]
-        if delta is None or delta < -float(raw):
+        if lower_is_better(name):  # an error count: the regression is a rise
+            if delta is None or delta > float(raw):
+                violations.append(f"{name} rose from {va} to {vb} (allowed rise {raw})")
+        elif delta is None or delta < -float(raw):
             violations.append(f"{name} dropped from {va} to {vb} (allowed drop {raw})")
     return violations

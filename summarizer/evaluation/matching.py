@@ -19,7 +19,7 @@ from summarizer.evaluation.gold import GoldFact
 from summarizer.grounding import normalize
 from summarizer.schema import ArticleResult
 
-__all__ = ["contains", "fact_matches", "find_spellings", "fold", "output_units"]
+__all__ = ["contains", "fact_matches", "find_spellings", "fold", "groups_match", "output_units"]
 
 Field = tuple[str, str]
 """A labelled piece of output text: (label like `key_points_en[2]`, text)."""
@@ -62,10 +62,15 @@ def contains(haystack: str, needle: str, *, words: bool) -> bool:
     return False
 
 
+def groups_match(groups: Sequence[Sequence[str]], text: str) -> bool:
+    """Whether `text` (one output unit) has, for every term group, one of its alternatives."""
+    unit = fold(text)
+    return all(any(contains(unit, fold(alt), words=False) for alt in group) for group in groups)
+
+
 def fact_matches(fact: GoldFact, text: str) -> bool:
     """Whether `text` (one output unit) matches every term group of `fact`."""
-    unit = fold(text)
-    return all(any(contains(unit, fold(alt), words=False) for alt in group) for group in fact.match)
+    return groups_match(fact.match, text)
 
 
 def output_units(result: ArticleResult) -> list[Field]:

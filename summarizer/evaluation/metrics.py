@@ -6,7 +6,8 @@ run files, `eval compare`, the CLI table and the HTML report read them back by n
 Every metric's suite-level value is its macro mean over the articles (each weighs the same).
 A metric declared with `total` also gets `<name>_total`, the sum over articles; one declared
 with `micro` (numerator and denominator counts) also gets `<name>_micro`, pooled over all
-articles (e.g. total covered facts / total facts).
+articles (e.g. total covered facts / total facts). A metric declared `lower_is_better` (an
+error count) regresses when it rises; one declared `headline_total` shows its total in tables.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ __all__ = [
     "CLAIM_MATCHED_COUNT",
     "CLAIM_MATCHED_SHARE",
     "COMPLETION_TOKENS",
+    "CONTRADICTIONS_CHECKED_COUNT",
+    "CONTRADICTION_COUNT",
     "DISCREPANCY_VALUES_KEPT",
     "ELAPSED_SECONDS",
     "ENTITY_COUNT",
@@ -39,10 +42,17 @@ __all__ = [
     "FACT_RECALL",
     "FIRST_ATTEMPT_VALID_COUNT",
     "FIRST_ATTEMPT_VALID_RATE",
+    "GERMAN_FIELD_COUNT",
     "GROUNDING_CLAIMS_COUNT",
     "GROUNDING_GROUNDED_COUNT",
     "GROUNDING_PRECISION",
     "HEADLINE",
+    "HEADLINE_CALLS",
+    "HEADLINE_OUTPUT",
+    "KIND_ACCURACY",
+    "KIND_CLAIMS_COUNT",
+    "KIND_CORRECT_COUNT",
+    "LANGUAGE_FIELDS_COUNT",
     "LEAKED_STRINGS_COUNT",
     "LEAK_COUNT",
     "NUMBER_COUNT",
@@ -56,6 +66,9 @@ __all__ = [
     "REFERENCE_CHRF",
     "REFERENCE_PREFIX",
     "REQUESTS_COUNT",
+    "SPEAKER_ACCURACY",
+    "SPEAKER_CORRECT_COUNT",
+    "SPEAKER_FACTS_COUNT",
     "TRANSLATION_ALIGNED",
     "TRANSLATION_BLEU",
     "TRANSLATION_CHRF",
@@ -70,6 +83,7 @@ __all__ = [
     "aggregate",
     "fmt",
     "listed_in_comparison",
+    "lower_is_better",
     "metric_named",
     "ratio",
     "reference_chrf_name",
@@ -92,7 +106,9 @@ class Metric:
 
     `total`: also summed over articles (`<name>_total`). `micro`: the numerator and denominator
     counts it is also pooled from (`<name>_micro`). `compared`: whether `eval compare` lists
-    its mean (count means are left out there: their totals say more).
+    its mean (count means are left out there: their totals say more). `lower_is_better`: a
+    count of errors, so a rise is the regression `--max-drop` gates. `headline_total`: tables
+    show the run's total, not its mean.
     """
 
     name: str
@@ -100,15 +116,27 @@ class Metric:
     total: bool = False
     micro: tuple[Metric, Metric] | None = None
     compared: bool = True
+    lower_is_better: bool = False
+    headline_total: bool = False
 
     @property
     def short(self) -> str:
         """The column heading: the label, else the name."""
         return self.label or self.name
 
+    @property
+    def overall_name(self) -> str:
+        """The run-level value tables show: `<name>_total` for `headline_total`, else the mean."""
+        return f"{self.name}_total" if self.headline_total else self.name
+
 
 def _count(name: str, label: str = "") -> Metric:
     return Metric(name, label, total=True, compared=False)
+
+
+def _errors(name: str, label: str) -> Metric:
+    """Errors counted per article: summed over the run (shown as the total); lower is better."""
+    return Metric(name, label, total=True, lower_is_better=True, headline_total=True)
 
 
 def _amount(name: str, label: str = "") -> Metric:
@@ -156,8 +184,22 @@ NUMBER_COUNT = _count("number_count")
 NUMBER_FOUND_COUNT = _count("number_found_count")
 NUMBER_RECALL = _rate("number_recall", "numbers", of=(NUMBER_FOUND_COUNT, NUMBER_COUNT))
 
-LEAK_COUNT = Metric("leak_count", "leaks", total=True)
+LEAK_COUNT = Metric("leak_count", "leaks", total=True, lower_is_better=True)
 LEAKED_STRINGS_COUNT = _count("leaked_strings_count")
+
+SPEAKER_FACTS_COUNT = _count("speaker_facts_count")
+SPEAKER_CORRECT_COUNT = _count("speaker_correct_count")
+SPEAKER_ACCURACY = _rate(
+    "speaker_accuracy", "speaker", of=(SPEAKER_CORRECT_COUNT, SPEAKER_FACTS_COUNT)
+)
+KIND_CLAIMS_COUNT = _count("kind_claims_count")
+KIND_CORRECT_COUNT = _count("kind_correct_count")
+KIND_ACCURACY = _rate("kind_accuracy", "kind", of=(KIND_CORRECT_COUNT, KIND_CLAIMS_COUNT))
+
+CONTRADICTION_COUNT = _errors("contradiction_count", "contra")
+CONTRADICTIONS_CHECKED_COUNT = _count("contradictions_checked_count")
+GERMAN_FIELD_COUNT = _errors("german_field_count", "German")
+LANGUAGE_FIELDS_COUNT = _count("language_fields_count")
 
 
 def _translation(prefix: str, label: str) -> tuple[Metric, Metric, Metric]:
@@ -214,6 +256,16 @@ ALL: tuple[Metric, ...] = (
     NUMBER_FOUND_COUNT,
     LEAK_COUNT,
     LEAKED_STRINGS_COUNT,
+    SPEAKER_ACCURACY,
+    SPEAKER_FACTS_COUNT,
+    SPEAKER_CORRECT_COUNT,
+    KIND_ACCURACY,
+    KIND_CLAIMS_COUNT,
+    KIND_CORRECT_COUNT,
+    CONTRADICTION_COUNT,
+    CONTRADICTIONS_CHECKED_COUNT,
+    GERMAN_FIELD_COUNT,
+    LANGUAGE_FIELDS_COUNT,
     REFERENCE_CHRF,
     REFERENCE_BLEU,
     REFERENCE_ALIGNED,
@@ -241,20 +293,29 @@ ALL: tuple[Metric, ...] = (
 )
 """Every declared metric; the order of pooled `_micro` values in `aggregate`'s output."""
 
-HEADLINE: tuple[Metric, ...] = (
+HEADLINE_OUTPUT: tuple[Metric, ...] = (
     FACT_RECALL,
     GROUNDING_PRECISION,
     CLAIM_MATCHED_SHARE,
     ENTITY_RECALL,
     NUMBER_RECALL,
+    SPEAKER_ACCURACY,
+    KIND_ACCURACY,
     LEAK_COUNT,
+    CONTRADICTION_COUNT,
+    GERMAN_FIELD_COUNT,
     REFERENCE_CHRF,
     TRANSLATION_CHRF,
+)
+"""Headline metrics of what the output says (the CLI's first table)."""
+HEADLINE_CALLS: tuple[Metric, ...] = (
     FIRST_ATTEMPT_VALID_RATE,
     REASK_RATE,
     CACHE_HIT_RATE,
     ELAPSED_SECONDS,
 )
+"""Headline metrics of how the output was obtained (the CLI's second table)."""
+HEADLINE = HEADLINE_OUTPUT + HEADLINE_CALLS
 """Metrics worth a column in tables and a place in the report's summary line, in order."""
 
 CHART: tuple[Metric, ...] = (
@@ -277,6 +338,12 @@ def listed_in_comparison(name: str) -> bool:
     """Whether `eval compare` lists this run-level value (not the mean of a count)."""
     metric = metric_named(name)
     return metric is None or metric.compared
+
+
+def lower_is_better(name: str) -> bool:
+    """Whether a rise of this run-level value (a metric or its `_total`) is a regression."""
+    metric = metric_named(name) or metric_named(name.removesuffix("_total"))
+    return metric is not None and metric.lower_is_better
 
 
 def fmt(value: float | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import Any
 
 from summarizer.evaluation.metrics import CHART, HEADLINE, fmt
 from summarizer.evaluation.runs import ArticleEval, EvalRun
@@ -143,8 +144,49 @@ def _article_section(article: ArticleEval) -> str:
     parts.extend(
         f"<li>{html.escape(str(m['id']))}: {html.escape(str(m['statement']))}</li>" for m in missed
     )
-    parts.append("</ul></section>")
+    parts.append("</ul>")
+    parts.extend(_problems(article))
+    parts.append("</section>")
     return "".join(parts)
+
+
+def _problem_item(key: str, item: dict[str, Any]) -> str:
+    """One problem of a gold article as list-item text (escaped); claims numbered from 1."""
+    if key == "wrong_speakers":
+        claims = ", ".join(str(i + 1) for i in item["claims"])
+        text = (
+            f"{item['fact_id']}: claim {claims} names {' / '.join(item['speakers'])}; "
+            f"gold: {' / '.join(item['expected'])}"
+        )
+    elif key == "wrong_kinds":
+        text = f"claim {item['index'] + 1} ({item['kind']}): {item['problem']}"
+    elif key == "contradictions":
+        text = f"{item['id']} ({item['statement']}) in {item['unit']}: {item['text']}"
+    else:
+        text = f"{item['field']}: {item['text']}"
+    return html.escape(text)
+
+
+_PROBLEMS = (
+    ("wrong_speakers", "Facts with the wrong speaker"),
+    ("wrong_kinds", "Claims with the wrong kind"),
+    ("contradictions", "Contradictions"),
+    ("german_fields", "English fields still in German"),
+)
+
+
+def _problems(article: ArticleEval) -> list[str]:
+    """Sections for the attribution, contradiction and language problems (none in run files
+    made before those scorers)."""
+    parts: list[str] = []
+    for key, heading in _PROBLEMS:
+        if key not in article.details:
+            continue
+        items = article.details[key]
+        parts.append(f'<h3>{heading} ({len(items)})</h3><ul class="{key}">')
+        parts.extend(f"<li>{_problem_item(key, item)}</li>" for item in items)
+        parts.append("</ul>")
+    return parts
 
 
 def render_html(run: EvalRun, *, history: Sequence[EvalRun] = (), name: str = "") -> str:

@@ -23,12 +23,16 @@ from summarizer.evaluation.runs import ArticleEval, EvalRun
 from summarizer.evaluation.scorers import (
     call_stats,
     claim_matching,
+    contradiction_count,
     entity_recall,
     fact_coverage,
+    german_field_count,
     grounding_precision,
+    kind_accuracy,
     leak_count,
     number_recall,
     reference_chrf,
+    speaker_accuracy,
     translation_chrf,
 )
 from summarizer.llm import mode_name, resolve_mode
@@ -67,6 +71,10 @@ def score_gold(
     numbers = number_recall(result, record)
     leaks = leak_count(result, record)
     reference = reference_chrf(result, record)
+    speakers = speaker_accuracy(result, record)
+    kinds = kind_accuracy(result, record)
+    contradictions = contradiction_count(result, record)
+    german = german_field_count(result)
     metrics: Metrics = {
         **coverage.metrics(),
         **matching.metrics(),
@@ -74,6 +82,10 @@ def score_gold(
         **entities.metrics(),
         **numbers.metrics(),
         **leaks.metrics(),
+        **speakers.metrics(),
+        **kinds.metrics(),
+        **contradictions.metrics(),
+        **german.metrics(),
         **(reference.metrics(prefix=REFERENCE_PREFIX) if reference else {}),
         **call_stats(result).metrics(),
     }
@@ -88,6 +100,10 @@ def score_gold(
         "missed_entities": entities.missed,
         "missed_numbers": numbers.missed,
         "leaks": [h.model_dump() for h in leaks.hits],
+        "wrong_speakers": [c.model_dump() for c in speakers.wrong],
+        "wrong_kinds": [c.model_dump() for c in kinds.wrong],
+        "contradictions": [h.model_dump() for h in contradictions.hits],
+        "german_fields": [f.model_dump() for f in german.german],
         "source_text": source_text,
         "removed": [
             {"reason": r.reason, "text": raw_text[r.start : r.end]} for r in result.removed

@@ -5,7 +5,20 @@ Every scorer returns a frozen `Score`: `model_dump()` gives its JSON-ready detai
 article and passes to `aggregate`. Nothing here reads files, calls a model or keeps state.
 """
 
+from summarizer.evaluation.scorers.attribution import (
+    KindAccuracy,
+    KindCheck,
+    SpeakerAccuracy,
+    SpeakerCheck,
+    kind_accuracy,
+    speaker_accuracy,
+)
 from summarizer.evaluation.scorers.calls import CallScores, call_stats
+from summarizer.evaluation.scorers.contradictions import (
+    ContradictionHit,
+    ContradictionReport,
+    contradiction_count,
+)
 from summarizer.evaluation.scorers.facts import (
     ClaimMatch,
     ClaimMatching,
@@ -18,6 +31,11 @@ from summarizer.evaluation.scorers.grounding import (
     GroundingProblem,
     GroundingScore,
     grounding_precision,
+)
+from summarizer.evaluation.scorers.language import (
+    GermanField,
+    LanguageReport,
+    german_field_count,
 )
 from summarizer.evaluation.scorers.leaks import LeakHit, LeakReport, leak_count
 from summarizer.evaluation.scorers.spellings import (
@@ -36,22 +54,34 @@ __all__ = [
     "CallScores",
     "ClaimMatch",
     "ClaimMatching",
+    "ContradictionHit",
+    "ContradictionReport",
     "EntityRecall",
     "FactCoverage",
+    "GermanField",
     "GroundingFailure",
     "GroundingProblem",
     "GroundingScore",
+    "KindAccuracy",
+    "KindCheck",
+    "LanguageReport",
     "LeakHit",
     "LeakReport",
     "NumberRecall",
+    "SpeakerAccuracy",
+    "SpeakerCheck",
     "TranslationScore",
     "call_stats",
     "claim_matching",
+    "contradiction_count",
     "entity_recall",
     "fact_coverage",
+    "german_field_count",
     "grounding_precision",
+    "kind_accuracy",
     "leak_count",
     "number_recall",
     "reference_chrf",
+    "speaker_accuracy",
     "translation_chrf",
 ]
