@@ -178,7 +178,11 @@ def test_result_keeps_the_schema_and_uses_the_models_answer(run: Run, name: str)
         f"The article has {len(article.sentences)} sentences. This is a fake summary."
     )
     assert result.key_points_en == ["first point", "second point", "third point"]
-    assert [c.quote for c in result.claims] == [s.text for s in article.sentences[:3]]
+    # The model's picks (the fake's first three sentences), then every other checkable
+    # sentence with its aligned English (exhaustive claims): all of them source sentences.
+    quotes = [c.quote for c in result.claims]
+    assert quotes[:3] == [s.text for s in article.sentences[:3]]
+    assert set(quotes) <= {s.text for s in article.sentences}
     for claim in result.claims:
         assert article.text[claim.start : claim.end] == claim.quote
     assert result.translation_en.split(PARAGRAPH_SEPARATOR) == [

@@ -437,9 +437,9 @@ def test_a_claim_copied_in_the_source_language_gets_its_sentence_translated(
     assert len(strict_fake.chat_requests) == N + 3  # no re-ask: one plain translation call
     last = strict_fake.chat_requests[-1].messages[-1]["content"]
     assert "Moskau solle nun „auf die feindlichen Kräfte reagieren“." in last
-    assert [c.text_en for c in result.claims] == [
-        "Moscow should now respond to the hostile forces.",
+    assert [c.text_en for c in result.claims] == [  # in the article's order
         "Kim said something, KCNA reported.",
+        "Moscow should now respond to the hostile forces.",
     ]
     assert result.provenance.cache["claims.en:3"] == "miss"
 
@@ -500,8 +500,17 @@ def test_a_claim_copied_in_the_source_language_takes_its_numbered_translation(
     )
     result = make_summarizer(strict_fake).summarize_file(SEED)
     assert len(strict_fake.chat_requests) == N + 2
+    # The model picked sentence 3; sentences 1 and 2 are claims too (every checkable sentence
+    # with aligned English, no call), in the article's order, each attributed by code.
     assert [c.text_en for c in result.claims] == [
-        "Moscow should now respond to the hostile forces."
+        "Kim Jong-un met Belousov on 30 November, KCNA reported.",
+        "Kim said the West had given Ukraine a green light.",
+        "Moscow should now respond to the hostile forces.",
+    ]
+    assert [(c.speaker, c.kind) for c in result.claims] == [
+        ("KCNA", "report"),
+        ("Kim", "report"),
+        ("Kim", "quote"),
     ]
     # The answer goes back to the model as written, numbers and all; the result has none.
     assert {"role": "assistant", "content": first} in strict_fake.chat_requests[-1].messages

@@ -60,11 +60,11 @@ def test_a_changed_shared_message_changes_every_dependent_fingerprint(tmp_path: 
     ("edit", "message"),
     [
         (("{{ max_claims }}", "{{ max_claim }}"), "undeclared variables ['max_claim']"),
-        (('"max_claims", "hints"]', '"max_claims", "hints", "x"]'), "unused variables ['x']"),
+        (('"max_claims"]', '"max_claims", "x"]'), "unused variables ['x']"),
         (("{{ max_claims }}", "{{ max_claims "), "template syntax error"),
         (('name = "claims"', 'name = "claim"'), "must match the file name"),
         (('extends = "base"', 'extends = "nowhere"'), "prompt file not found"),
-        (('version = "6"', "version = 6"), "invalid prompt file"),
+        (('version = "7"', "version = 7"), "invalid prompt file"),
         (('role = "user"', 'role = "user"\nrepeat = "lines"'), "invalid prompt file"),
     ],
 )

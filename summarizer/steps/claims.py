@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from summarizer.article import Article
-from summarizer.attribution import find_cues
+from summarizer.attribution import OUTLET, Attribution, attribute_all
 from summarizer.budget import EXTRA_CLAIMS, claims_budget, max_claims_for
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation
@@ -24,6 +24,8 @@ from summarizer.tasks import ClaimPick, ClaimPicks
 
 __all__ = ["extract_claims"]
 
+_MIN_CLAIM_WORDS = 5  # shorter sentences are datelines, captions and headings, not claims
+
 _ANCHOR = re.compile(r"\d+|\b[A-ZÄÖÜ][\w\-]{2,}")
 
 
@@ -33,21 +35,42 @@ async def extract_claims(
     """The grounded claims of one chunk (after its conversation), and the rejected ones.
     `multi`: the article has several chunks (the calls are named per chunk)."""
     chunk = talk.chunk
-    found = [
-        (s.number, cue) for s in chunk.sentences for cue in find_cues(s.text, article.language)
-    ]
     context = {
         "turns": talk.turns,
         "sentences": [asdict(s) for s in chunk.sentences],  # for the validator, not the prompt
         "max_claims": max_claims_for(len(chunk.sentences)),
-        "hints": [{"number": number, "cue": cue} for number, cue in found],
     }
     name = f"claims:{chunk.index}" if multi else "claims"
     picks, name, max_claims = await _pick(name, context, calls)
     chosen, untranslated = await _in_english(article, talk, picks.claims, name, calls)
-    cues = dict(reversed(found))  # the first cue of each sentence
-    claims, rejected = _grounded(article, chosen[: max_claims + EXTRA_CLAIMS], untranslated, cues)
+    chosen = chosen[: max_claims + EXTRA_CLAIMS]
+    aligned = talk.aligned()
+    chosen += _every_other_sentence(article, chosen, aligned, context)
+    sentences = ((s.number, s.paragraph, s.text) for s in chunk.sentences)
+    attributions = attribute_all(sentences, aligned, article.language)
+    claims, rejected = _grounded(article, chosen, untranslated, attributions)
+    claims.sort(key=lambda claim: claim.start)
     return claims, [*picks.rejected, *rejected]
+
+
+def _every_other_sentence(
+    article: Article, chosen: list[ClaimPick], aligned: dict[int, str], context: dict[str, Any]
+) -> list[ClaimPick]:
+    """Claims of the checkable sentences the model did not pick, from their aligned English
+    (no call): every sentence of five words or more that is not a question and whose English
+    is there and really English. The model selects; exhaustive coverage is code's."""
+    picked = {pick.sentence for pick in chosen}
+    extra: list[ClaimPick] = []
+    for sentence in context["sentences"]:
+        number, text = int(sentence["number"]), str(sentence["text"])
+        english = aligned.get(number, "")
+        if number in picked or not english or _copied(english, article.language):
+            continue
+        if len(text.split()) < _MIN_CLAIM_WORDS or text.rstrip().endswith("?"):
+            continue
+        raw = {"sentence": number, "speaker": OUTLET, "kind": "statement", "text_en": english}
+        extra.append(ClaimPick.model_validate(raw, context=context))
+    return extra
 
 
 async def _pick(
@@ -129,8 +152,32 @@ async def _in_english(
     return chosen, untranslated
 
 
+def _claim(pick: ClaimPick, attribution: Attribution | None) -> Claim:
+    """A pick as a claim, attributed by code: a cue (or a continued speaker) found in its
+    sentence decides speaker and attribution; else the model's attribution counts only when
+    verbatim in the sentence. The kind always follows code's rules (`summarizer.attribution`)."""
+    speaker, cue, kind = pick.speaker.strip(), _verbatim_attribution(pick), pick.kind
+    if attribution is not None and attribution.named:
+        speaker, cue, kind = attribution.speaker, attribution.cue, attribution.kind
+    elif attribution is not None:
+        speaker = speaker if cue else OUTLET
+        kind = attribution.kind if not cue or attribution.kind != "statement" else "report"
+    return Claim(
+        text_en=pick.text_en.strip(),
+        speaker=speaker or OUTLET,
+        attribution=cue,
+        kind=kind,
+        quote=pick.quote or "",
+        start=pick.start,
+        end=pick.end,
+    )
+
+
 def _grounded(
-    article: Article, picks: list[ClaimPick], untranslated: dict[int, str], cues: dict[int, str]
+    article: Article,
+    picks: list[ClaimPick],
+    untranslated: dict[int, str],
+    attributions: dict[int, Attribution],
 ) -> tuple[list[Claim], list[RejectedClaim]]:
     """The picks as claims whose quote is verbatim in the cleaned text at its offsets, each
     span once; the others rejected with a reason."""
@@ -138,15 +185,7 @@ def _grounded(
     rejected: list[RejectedClaim] = []
     seen: set[tuple[int, int]] = set()
     for i, pick in enumerate(picks):
-        claim = Claim(
-            text_en=pick.text_en.strip(),
-            speaker=pick.speaker.strip(),
-            attribution=_verbatim_attribution(pick, cues.get(pick.sentence, "")),
-            kind=pick.kind,
-            quote=pick.quote or "",
-            start=pick.start,
-            end=pick.end,
-        )
+        claim = _claim(pick, attributions.get(pick.sentence))
         if i in untranslated:
             rejected.append(RejectedClaim(claim=claim.model_dump(), reason=untranslated[i]))
             continue
@@ -174,11 +213,11 @@ def _shares_anchor(text_en: str, sentence: str) -> bool:
     return not anchors or bool(anchors & {a.lower() for a in _ANCHOR.findall(text_en)})
 
 
-def _verbatim_attribution(pick: ClaimPick, cue: str) -> str:
-    """The attribution as the source gives it: the model's phrase if it is verbatim in the
-    claim's sentence, else the cue found in that sentence by code, else ""."""
+def _verbatim_attribution(pick: ClaimPick) -> str:
+    """The model's attribution phrase as the source gives it, if it is verbatim in the
+    claim's sentence, else ""."""
     phrase = pick.attribution.strip()
     sentence = pick.quote or ""
     if phrase and (span := locate_quote(phrase, sentence)) is not None:
         return sentence[span[0] : span[1]]
-    return cue
+    return ""
