@@ -131,7 +131,7 @@ def find_cues(sentence: str, language: str) -> list[str]:
 def _english_speaker(english: str) -> str:
     for pattern in _EN_SPEAKER:
         if match := pattern.search(english):
-            name = " ".join(match.group(1).split()).strip(" ,.")
+            name = " ".join(match.group(1).split()).strip(" ,.'’\"“”„")
             if name and not (_PRONOUN_START.match(name) and len(name.split()) <= 2):
                 return name
     return ""

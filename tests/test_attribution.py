@@ -26,3 +26,42 @@ def test_english_cues_and_unknown_languages() -> None:
         "According to the Kremlin"
     ]
     assert find_cues("Laut KCNA.", "xx") == []
+
+
+def test_code_attributes_speaker_cue_and_kind() -> None:
+    from summarizer.attribution import OUTLET, attribute
+
+    cases = [  # (sentence, its English, speaker, cue, kind)
+        ("Laut Polizei war der Fahrer betrunken.", "According to the police, the driver was drunk.",
+         "the police", "Laut Polizei", "report"),
+        ("Die USA und Südkorea werfen Nordkorea vor, Russland Waffen zu liefern.", "",
+         "USA und Südkorea", "Die USA und Südkorea werfen", "allegation"),
+        ("Pjöngjang weist die Vorwürfe als „absurd“ zurück.", "",
+         "Pjöngjang", "Pjöngjang weist", "denial"),
+        ("„Wir unterstützen Russland“, sagte Kim.", "'We support Russia,' Kim said.",
+         "Kim", "sagte Kim", "quote"),
+        ("Die Sonne schien den ganzen Tag.", "The sun shone all day.", OUTLET, "", "statement"),
+        ("Das Wort „Krise“ fiel oft.", "The word 'crisis' came up often.", OUTLET, "", "statement"),
+    ]  # fmt: skip
+    for sentence, english, speaker, cue, kind in cases:
+        got = attribute(sentence, english, "de")
+        assert (got.speaker, got.cue, got.kind) == (speaker, cue, kind), sentence
+        assert got.cue in sentence
+
+
+def test_quotations_and_reported_speech_continue_the_paragraphs_speaker() -> None:
+    from summarizer.attribution import OUTLET, attribute_all
+
+    sentences = [
+        (1, 0, "Bei dem Treffen sagte Kim, die USA hätten der Ukraine grünes Licht gegeben."),
+        (2, 0, "Moskau solle nun „auf die feindlichen Kräfte reagieren“."),
+        (3, 0, "Die Lage sei ernst."),
+        (4, 1, "Die Lage sei ernst."),  # a new paragraph: nobody to continue
+    ]
+    got = attribute_all(sentences, {}, "de")
+    assert [(a.speaker, a.kind) for a in got.values()] == [
+        ("Kim", "report"),
+        ("Kim", "quote"),
+        ("Kim", "report"),
+        (OUTLET, "statement"),
+    ]
