@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarizer.article import Article, Sentence
+from summarizer.article import Article, Sentence, split_sentences
 from summarizer.chunking import Chunk, plan_chunks
 
 __all__ = ["Conversation", "clean_translation", "conversations", "turn"]
@@ -42,13 +42,19 @@ class Conversation:
     english: list[tuple[int, str]] = field(default_factory=list)
 
     def aligned(self) -> dict[int, str]:
-        """English per source sentence number, where a translation kept the numbers."""
+        """English per source sentence number: where a translation kept the numbers, by them;
+        else where its English splits into as many sentences as its source, in order."""
         out: dict[int, str] = {}
         for one in self.turns:
-            numbers = {s["number"] for s in one["sentences"]}
-            for number, text in _NUMBERED.findall(one.get("answer") or ""):
+            numbers = [int(s["number"]) for s in one["sentences"]]
+            answer = one.get("answer") or ""
+            found = _NUMBERED.findall(answer)
+            for number, text in found:
                 if int(number) in numbers and (cleaned := clean_translation(text)):
                     out.setdefault(int(number), cleaned)
+            if not found and (english := _split_like(clean_translation(answer), len(numbers))):
+                for number, text in zip(numbers, english, strict=True):
+                    out.setdefault(number, text)
         return out
 
     def translation(self) -> str:
@@ -63,6 +69,14 @@ class Conversation:
                 out.append(text)
             last = paragraph
         return "\n\n".join(out)
+
+
+def _split_like(english: str, count: int) -> list[str] | None:
+    """`english` as `count` sentences, or None when it does not split into exactly that many."""
+    if not english:
+        return None
+    sentences = [english[start:end] for start, end in split_sentences(english, "en")]
+    return sentences if len(sentences) == count else None
 
 
 def conversations(article: Article, chunk_chars: int) -> list[Conversation]:

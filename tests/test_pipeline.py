@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from summarizer import (
     ValidationFailedError,
 )
 from summarizer.article import PARAGRAPH_SEPARATOR
+from summarizer.budget import max_claims_for
 from summarizer.testing import FakeLLMServer, FakeReply
 from tests.conftest import SEED_FILES, load
 
@@ -580,3 +582,49 @@ def test_summary_lines_copied_word_for_word_from_a_german_source_are_dropped(
     result = make_summarizer(strict_fake).summarize_text(text, id="planted")
     assert result.summary_en == "The utilities raise prices by twelve percent."
     assert result.key_points_en == ["Prices rise 12 percent", "July"]
+
+
+MOSKAU = "Moskau solle nun auf die feindlichen Kräfte reagieren, sagte er."
+UNNUMBERED = (  # the first paragraph's three sentences, in English, without their numbers
+    "Kim Jong-un met Belousov on 30 November, KCNA reported. Kim said the West had given "
+    "Ukraine a green light. Moscow should now respond to the hostile forces."
+)
+
+
+def test_an_unnumbered_translation_aligns_sentence_by_sentence(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """A translation without the numbers that splits into as many sentences as its source
+    aligns in order: every sentence with English naming what it names is a claim, no call."""
+    strict_fake.enqueue(
+        FakeReply(content=UNNUMBERED),
+        *translations(N - 1),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(3, text_en=MOSKAU)]}),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    assert len(strict_fake.chat_requests) == N + 2
+    assert [c.text_en for c in result.claims] == [
+        "Kim Jong-un met Belousov on 30 November, KCNA reported.",
+        "Kim said the West had given Ukraine a green light.",
+        "Moscow should now respond to the hostile forces.",
+    ]
+
+
+def test_claims_cut_off_even_for_one_leave_the_sentences_own_claims(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """The claims call is cut off at every size down to one claim: the article keeps the
+    claims code makes from its aligned sentences, and the failure is listed, not hidden."""
+    cut = FakeReply(content='{"claims": [{"sentence": 2, "speaker": "Kim', finish_reason="length")
+    sizes = 1 + int(math.log2(max_claims_for(len(load(SEED).sentences))))
+    strict_fake.enqueue(
+        FakeReply(content=UNNUMBERED), *translations(N - 1), FakeReply.json(SUMMARY),
+        *[cut] * sizes,
+    )  # fmt: skip
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    assert len(strict_fake.chat_requests) == N + 1 + sizes
+    assert len(result.claims) == 3
+    (note,) = result.rejected_claims
+    assert note.reason.startswith("no claims picked by the model:")
+    assert result.provenance.attempts.truncated == sizes

@@ -49,6 +49,8 @@ async def extract_claims(
     sentences = ((s.number, s.paragraph, s.text) for s in chunk.sentences)
     attributions = attribute_all(sentences, aligned, article.language)
     claims, rejected = _grounded(article, chosen, untranslated, attributions)
+    if not claims and max_claims == 0:  # the model picked none (cut off), nor did code
+        raise OutputTruncatedError(f"{name}: {picks.rejected[0].reason}", task=name)
     claims.sort(key=lambda claim: claim.start)
     return claims, [*picks.rejected, *rejected]
 
@@ -58,7 +60,9 @@ def _every_other_sentence(
 ) -> list[ClaimPick]:
     """Claims of the checkable sentences the model did not pick, from their aligned English
     (no call): every sentence of five words or more that is not a question and whose English
-    is there and really English. The model selects; exhaustive coverage is code's."""
+    is there, really English, and names something the sentence names (a number or a
+    capitalised word: the check that the alignment holds). The model selects; exhaustive
+    coverage is code's."""
     picked = {pick.sentence for pick in chosen}
     extra: list[ClaimPick] = []
     for sentence in context["sentences"]:
@@ -66,6 +70,8 @@ def _every_other_sentence(
         english = aligned.get(number, "")
         if number in picked or not english or _copied(english, article.language):
             continue
+        if not _ANCHOR.search(text) or not _shares_anchor(english, text):
+            continue  # a misaligned English (or one that cannot be checked) is no claim
         if len(text.split()) < _MIN_CLAIM_WORDS or text.rstrip().endswith("?"):
             continue
         raw = {"sentence": number, "speaker": OUTLET, "kind": "statement", "text_en": english}
@@ -90,10 +96,15 @@ async def _pick(
                 raise
             calls.store_salvage("claims", context, budget, salvaged, exc)
             picks = salvaged
-        except OutputTruncatedError:  # never used cut off: ask for half as many claims
+        except OutputTruncatedError as exc:  # never used cut off: ask for half as many
             calls.ledger.truncated()
-            if max_claims == 1:
-                raise
+            if max_claims == 1:  # no picks: the sentences' own claims stand alone
+                reason = f"no claims picked by the model: {exc}"
+                return (
+                    ClaimPicks(claims=[], rejected=[RejectedClaim(claim={}, reason=reason)]),
+                    name,
+                    0,
+                )
             max_claims //= 2
             context = {**context, "max_claims": max_claims}
             name = f"{base_name}.n{max_claims}"
@@ -209,8 +220,14 @@ def _copied(text_en: str, language: str) -> bool:
 def _shares_anchor(text_en: str, sentence: str) -> bool:
     """Whether an English rendering names something its sentence names (a number or a
     capitalised word); a sentence with no anchors cannot be checked and passes."""
-    anchors = {a.lower() for a in _ANCHOR.findall(sentence)}
-    return not anchors or bool(anchors & {a.lower() for a in _ANCHOR.findall(text_en)})
+    anchors = {_stem(a) for a in _ANCHOR.findall(sentence)}
+    return not anchors or bool(anchors & {_stem(a) for a in _ANCHOR.findall(text_en)})
+
+
+def _stem(anchor: str) -> str:
+    """An anchor as compared: a number whole, a name by its first three letters, so that
+    exonyms and inflections meet ("Moskau"/"Moscow", "Russland"/"Russia")."""
+    return anchor if anchor.isdigit() else anchor[:3].lower()
 
 
 def _verbatim_attribution(pick: ClaimPick) -> str:
