@@ -1,8 +1,13 @@
-"""The package version: from the installed metadata, or a placeholder in a source tree."""
+"""Versions: the package's (installed metadata), and that of the code that makes results."""
 
 from importlib.metadata import PackageNotFoundError, version
 
-__all__ = ["__version__"]
+__all__ = ["RESULT_VERSION", "__version__"]
+
+RESULT_VERSION = "2"
+"""Bump whenever code that turns the model's answers into a result changes (claims, attribution,
+alignment): it is part of the run fingerprint, so a finished article's memoized result is not
+served from a version that would now make another one. The calls' own cache entries stay."""
 
 try:
     __version__ = version("summarizer")

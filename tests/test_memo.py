@@ -8,9 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import diskcache
+import pytest
 
 from summarizer import ArticleResult, Duplicate, ItemError, Summarizer
 from summarizer.cache import ResultCache
+from summarizer.sources import Source
 from summarizer.testing import FakeLLMServer, FakeReply
 from tests.conftest import SEED_FILES
 
@@ -136,3 +138,17 @@ def test_finished_articles_are_served_after_the_budget_is_spent(
     # The first starts and crosses the budget of 1 token, the second is not started, and
     # the finished one is served from the cache: it costs nothing.
     assert kinds == ["ArticleResult", "ItemError", "ArticleResult"]
+
+
+def test_the_result_version_is_part_of_the_memo_key(
+    fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Code that makes results changed (RESULT_VERSION bumped): a finished article's memo
+    key changes, so its stale result is not served (the calls' own keys do not include it)."""
+    from summarizer import cache_keys
+
+    source = Source("a", str(SEED_FILES[0]), path=SEED_FILES[0])
+    before = make_summarizer(fake)._runner.keys.memo(source)
+    monkeypatch.setattr(cache_keys, "RESULT_VERSION", "next")
+    after = make_summarizer(fake)._runner.keys.memo(source)
+    assert before is not None and after is not None and before != after
