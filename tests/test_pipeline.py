@@ -628,3 +628,23 @@ def test_claims_cut_off_even_for_one_leave_the_sentences_own_claims(
     (note,) = result.rejected_claims
     assert note.reason.startswith("no claims picked by the model:")
     assert result.provenance.attempts.truncated == sizes
+
+
+def test_a_claim_that_is_its_source_sentence_verbatim_takes_its_translation(
+    strict_fake: FakeLLMServer,
+    make_summarizer: Callable[..., Summarizer],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A "text_en" that is the German sentence itself is replaced by the sentence's aligned
+    English even where language detection cannot tell (short sentences: simulated here)."""
+    monkeypatch.setattr("summarizer.steps.claims.detect_language", lambda text: "und")
+    source = load(SEED).sentences[0].text
+    strict_fake.enqueue(
+        FakeReply(content=UNNUMBERED),
+        *translations(N - 1),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(1, text_en=source)]}),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    assert result.claims[0].text_en == "Kim Jong-un met Belousov on 30 November, KCNA reported."
+    assert all(c.text_en != source for c in result.claims)

@@ -146,7 +146,9 @@ async def _in_english(
     aligned = talk.aligned()
     untranslated: dict[int, str] = {}
     for i, pick in enumerate(chosen):
-        copied = _copied(pick.text_en, article.language)
+        copied = _copied(pick.text_en, article.language) or _same_words(
+            pick.text_en, pick.quote or ""
+        )
         if not copied and _shares_anchor(pick.text_en, pick.quote or ""):
             continue
         english = aligned.get(pick.sentence, "")
@@ -215,6 +217,12 @@ def _grounded(
 def _copied(text_en: str, language: str) -> bool:
     """Whether text meant to be English is in the (non-English) source language instead."""
     return language not in ("en", "und") and detect_language(text_en) == language
+
+
+def _same_words(text_en: str, sentence: str) -> bool:
+    """Whether the "English" is the source sentence itself (too short for language detection
+    to tell, e.g. "Dies berichtet die KCNA.")."""
+    return " ".join(text_en.split()).casefold() == " ".join(sentence.split()).casefold()
 
 
 def _shares_anchor(text_en: str, sentence: str) -> bool:
