@@ -276,8 +276,8 @@ def test_schema_invalid_and_made_up_quotes_are_reasked_with_exact_counts(
     claims_reasks = [json.dumps(r.messages) for r in requests[n + 5 :]]
     assert "is not in sentence [3]" in claims_reasks[0]
     assert "sentence 42 does not exist" in claims_reasks[1]
-    (c,) = result.claims
-    assert c.quote == quote
+    # The model's pick (beside the claims code makes from aligned sentences, if any).
+    (c,) = [c for c in result.claims if c.quote == quote]
     assert article.text[c.start : c.end] == quote
     assert result.rejected_claims == []
 
