@@ -70,6 +70,7 @@ def corpus(tmp_path: Path) -> Callable[[int], list[Path]]:
 # -- 30 % faults of every kind ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_fault_kind_at_30_percent_loses_nothing_and_counts_every_request(
     make_settings: Callable[..., Settings], corpus: Callable[[int], list[Path]]
 ) -> None:

@@ -83,6 +83,7 @@ def slow_fake() -> Iterator[FakeLLMServer]:
         yield server
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2], ids=["one process", "two workers"])
 def test_kill_9_midway_then_resume_redoes_only_unfinished_articles(
     slow_fake: FakeLLMServer, tmp_path: Path, workers: int
@@ -138,6 +139,7 @@ def test_kill_9_midway_then_resume_redoes_only_unfinished_articles(
     assert slow_fake.errors == []
 
 
+@pytest.mark.slow
 def test_two_runs_over_the_same_folder_output_and_cache_at_once(tmp_path: Path) -> None:
     paths = write_corpus(tmp_path / "articles", 60)
     ids = [p.stem for p in paths]

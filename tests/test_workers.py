@@ -147,6 +147,7 @@ def test_errors_cross_a_process_boundary_with_their_data(error: Exception) -> No
     assert vars(copy) == vars(error)
 
 
+@pytest.mark.slow
 def test_a_killed_worker_costs_only_its_articles_and_is_replaced(
     make_settings: Callable[..., Settings], tmp_path: Path
 ) -> None:
