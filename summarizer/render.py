@@ -79,18 +79,8 @@ STALE_SECONDS = 300.0
 """A temporary file this old was left by a killed writer (a write takes milliseconds)."""
 
 
-def _unchanged(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
-
-
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the whole new one, never part;
-    a file that already holds exactly `text` is left alone (no rewrite, no fsync)."""
-    if _unchanged(path, text.encode("utf-8")):
-        return
+    """Write `text` to `path` so that readers see the old file or the whole new one, never part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # A unique sibling name, created with the usual umask-governed mode (mkstemp would make
     # every result 0600), then renamed over the target.
