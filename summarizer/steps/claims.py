@@ -68,7 +68,7 @@ def _every_other_sentence(
     for sentence in context["sentences"]:
         number, text = int(sentence["number"]), str(sentence["text"])
         english = aligned.get(number, "")
-        if number in picked or not english or _copied(english, article.language):
+        if number in picked or not english or _copied(english, text, article.language):
             continue
         if not _ANCHOR.search(text) or not _shares_anchor(english, text):
             continue  # a misaligned English (or one that cannot be checked) is no claim
@@ -146,13 +146,11 @@ async def _in_english(
     aligned = talk.aligned()
     untranslated: dict[int, str] = {}
     for i, pick in enumerate(chosen):
-        copied = _copied(pick.text_en, article.language) or _same_words(
-            pick.text_en, pick.quote or ""
-        )
+        copied = _copied(pick.text_en, pick.quote or "", article.language)
         if not copied and _shares_anchor(pick.text_en, pick.quote or ""):
             continue
         english = aligned.get(pick.sentence, "")
-        if not english or _copied(english, article.language):
+        if not english or _copied(english, pick.quote or "", article.language):
             (sentence,) = [s for s in talk.chunk.sentences if s.number == pick.sentence]
             try:
                 english = await translate_turn(
@@ -214,15 +212,14 @@ def _grounded(
     return claims, rejected
 
 
-def _copied(text_en: str, language: str) -> bool:
-    """Whether text meant to be English is in the (non-English) source language instead."""
-    return language not in ("en", "und") and detect_language(text_en) == language
-
-
-def _same_words(text_en: str, sentence: str) -> bool:
-    """Whether the "English" is the source sentence itself (too short for language detection
-    to tell, e.g. "Dies berichtet die KCNA.")."""
-    return " ".join(text_en.split()).casefold() == " ".join(sentence.split()).casefold()
+def _copied(text_en: str, sentence: str, language: str) -> bool:
+    """Whether text meant to be English is in the (non-English) source language instead: the
+    source sentence word for word (too short for language detection to tell, e.g. "Dies
+    berichtet die KCNA."), or detected as that language."""
+    if language in ("en", "und"):
+        return False
+    same = " ".join(text_en.split()).casefold() == " ".join(sentence.split()).casefold()
+    return same or detect_language(text_en) == language
 
 
 def _shares_anchor(text_en: str, sentence: str) -> bool:
