@@ -2,14 +2,17 @@
 
 German news names its sources in fixed ways: "laut KCNA", "nach Angaben des Ministeriums",
 "Staatsmedien zufolge", "sagte Kim", "wie die Polizei mitteilte", quotation marks, and reported
-speech in Konjunktiv I ("Die Lage sei ernst"). `find_cues` finds the cue phrases verbatim;
+speech in Konjunktiv I ("Die Lage sei ernst"), and a speech act by the sentence's subject
+("Kim hat versprochen, ...", "Im Gegenzug sprach Schoigu Kim seinen Dank aus", "Er betonte, ...").
+`find_cues` finds the cue phrases verbatim;
 `attribute` turns a sentence (and its English, when the translation is aligned) into an
 `Attribution`: the cue as the source gives it, the speaker (in English where the translation
 names it, else the source's own words), and the kind. Rules, not the model, decide the kind:
-`quote` only when the sentence has quotation marks and a speaker, `denial` and `allegation`
-by their verbs, `report` for any other attributed sentence, `statement` for the outlet's own.
-A quotation or reported speech with no cue of its own continues the previous sentence's
-speaker within the paragraph.
+`denial` and `allegation` by their verbs, `quote` when quotation marks hold words (two or more:
+one quoted word is a term, not a quotation), `report` for any other attributed sentence,
+`statement` for the outlet's own. A quotation or reported speech with no cue of its own
+continues the previous sentence's speaker within the paragraph; a speech act whose subject is
+a pronoun ("Er betonte") continues the last named speaker of the chunk.
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ _EN_SPEAKER = [
         r"((?:[\w\-’']+\s+){0,6}?[\w\-’']+)(?=\s*(?:[,.;:]|$|\s+that\b))"
     ),
     re.compile(
-        r"\b[Aa]ccording\s+to\s+((?:[\w\-’']+\s+){0,6}?[\w\-’']+)(?=\s*(?:[,.;:]|$|\s+that\b))"
+        r"\b[Aa]ccording\s+to\s+((?:[\w\-’']+\s+){0,8}?[\w\-’']+)(?=\s*(?:[,.;:]|$|\s+that\b))"
     ),
     re.compile(
         r"((?:[Tt]he\s+)?(?:[\w\-’']+\s+){0,4}?[\w\-’']+)\s+(?:said|says|stated|reported|reports|"
@@ -102,6 +105,52 @@ _ALLEGATION = re.compile(
 _PRONOUN_START = re.compile(
     r"^(?:[Tt]his|[Tt]hat|[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I|[Tt]here)(?:\s|$)"
 )
+_WORDS_QUOTED = re.compile(
+    r"[„“”\"«»‹›‚‘][^„“”\"«»‹›‚‘’]*?\w[\w\-]*\s+\w[^„“”\"«»‹›‚‘’]*[“”\"«»‹›‘’]"
+)
+# A speech act in German: the verbs of saying, promising, thanking, stressing, warning, ...
+_DE_SPEECH = re.compile(
+    r"\b(?:sag|gesagt|erklär|beton|versproch|versprach|versprech|bestätig|mitgeteilt|teilte|"
+    r"teilt|dankt|bedankt|Dank|Ausdruck|kommentier|bekräftig|zugesichert|sicherte|sichert|"
+    r"wünscht|lobt|gelobt|warnt|gewarnt|forder|gefordert|kündigt|angekündigt|versicher|äußer|"
+    r"geäußert|kritisier|verurteil|beschrieb|beschreib|meint|räumt|räumte|bezeichne|nannte|"
+    r"appellier|drohte|droht|schrieb|schreibt|unterstrich|hob|hervorgehoben|verspricht|"
+    r"begrüßt|rief|ruft|informiert|zitiert|behauptet|bekannt|gab|gibt\s+an|angedeutet|deutete|"
+    r"vorgeschlagen|schlug|einräum|eingeräumt|gestand|erinnert|deutlich|prognostiziert)\w*"
+)
+_EN_SPEECH = (
+    r"said|says|promised|pledged|vowed|confirmed|informed|told|emphasi[sz]ed|stressed|"
+    r"underlined|underscored|thanked|expressed|wished|welcomed|praised|commented|assured|"
+    r"announced|warned|demanded|called\s+for|critici[sz]ed|condemned|described|explained|"
+    r"added|insisted|reaffirmed|reiterated|stated|declared|noted|argued|claimed|accused|"
+    r"denied|rejected|admitted|reported|wrote|mentioned|urged|replied|revealed|threatened|"
+    r"indicated|suggested|signall?ed|hinted|predicted|acknowledged|conceded|proposed|recalled|"
+    r"pointed\s+out|made\s+(?:it\s+)?clear"
+)
+_EN_SUBJECT = re.compile(  # "In return, Shoigu thanked Kim ...", "He has also stressed ..."
+    r"^(?:[^,]{0,60},\s+)?(?P<subject>[A-Z][\w\-’'.]*(?:\s+[\w\-’'.]+){0,7}?)"
+    r"(?:,\s+(?P<apposition>[^,]{1,40}),)?\s+"
+    r"(?:(?:has|had|have|also|then|further|again|repeatedly|now|already|once|recently)\s+)*"
+    rf"(?:{_EN_SPEECH})\b"
+)
+_EN_AND_SAID = re.compile(  # "Belousov also held talks with No Kwang-chol and said that ..."
+    r"^(?P<subject>(?:The\s+)?(?:[A-Z][\w\-’'.]*\s+){0,5}[A-Z][\w\-’'.]*)\s+[^,;]{0,160}?\s+"
+    rf"and\s+(?:also\s+|then\s+|further\s+)?(?:{_EN_SPEECH})\b"
+)
+_TITLE_ONLY = re.compile(  # "the President of the Democratic People's Republic of Korea"
+    r"^[Tt]he\s+(?:[a-z][\w\-]*\s+){0,2}(?P<title>[A-Za-z][a-z\-]+)(?:\s+of\s+.*)?$"
+)
+_BACKWARD = re.compile(r"^(?:Dies|Das|Dieses|Diese)\s+\w+")  # "Dies berichtet die KCNA."
+_NOT_SUBJECT = re.compile(
+    r"\b(?:was|were|is|are|be|been|being|who|which|that|it|this|there|would|will|could)\b",
+    re.I,
+)
+_PRONOUNS = {"he", "she", "they"}
+_STOP = {
+    "from", "by", "to", "that", "according", "said", "says", "reported", "in", "on", "at", "with",
+    "as", "is", "was", "are", "were", "has", "had", "have", "comes", "came", "this", "it", "and",
+    "also", "for", "told", "stated", "announced", "than", "like", "of",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -114,7 +163,7 @@ class Attribution:
     """The cue phrase, verbatim from the sentence; "" when it has none of its own."""
     kind: Kind
     named: bool
-    """Whether someone other than the outlet is named (by a cue, or continued)."""
+    """Whether someone other than the outlet is named (by a cue, a subject, or continued)."""
 
 
 def find_cues(sentence: str, language: str) -> list[str]:
@@ -132,6 +181,8 @@ def _english_speaker(english: str) -> str:
     for pattern in _EN_SPEAKER:
         if match := pattern.search(english):
             name = " ".join(match.group(1).split()).strip(" ,.'’\"“”„")
+            name = re.sub(r"\s+(?:also|further|then|again|however|now|reports?)$", "", name)
+            name = re.sub(r"(?:'s|’s)$", "", name)
             if name and not (_PRONOUN_START.match(name) and len(name.split()) <= 2):
                 return name
     return ""
@@ -142,30 +193,112 @@ def _source_speaker(cue: str) -> str:
     return " ".join(_CUE_WORDS.sub(" ", cue).split()).strip(" ,.")
 
 
+def _stems(text: str) -> set[str]:
+    """The first three letters of each content word of a name, folded ("Moskau" -> "mos")."""
+    return {w[:3].casefold() for w in re.findall(r"[\w]{3,}", text) if w.casefold() != "the"}
+
+
+def _names_in(speaker: str, sentence: str) -> bool:
+    """Whether a speaker (in English) names something its source sentence names: a stem of
+    one of its words in the sentence ("Shoigu" in "Schoigu", "Korean" in "südkoreanischen")."""
+    folded = sentence.casefold()
+    return any(stem in folded for stem in _stems(speaker))
+
+
+def _english_form(name: str, english: str) -> str:
+    """A source-language speaker as the English names it: the English noun phrase around a
+    word of `name` ("nordkoreanische staatliche Nachrichtenagentur KCNA" in "... comes from
+    the North Korean state news agency KCNA." -> "the North Korean state news agency KCNA");
+    `name` itself when the English names none of its words."""
+    words = english.split()
+    keys = [w for w in re.findall(r"[\w\-]{3,}", name) if w[0].isupper()]
+    for key in sorted(keys, key=lambda w: (not w.isupper(), -len(w))):
+        for i, word in enumerate(words):
+            if word.strip(".,;:!?'’\"“”()").casefold().startswith(key[:4].casefold()):
+                start = i
+                while start > 0 and i - start < 5:
+                    previous = words[start - 1]
+                    if previous.casefold() in _STOP or previous.endswith((",", ";", ":")):
+                        break
+                    start -= 1
+                end = i + 1
+                while end < len(words) and end - i < 3 and words[end][:1].isupper():
+                    end += 1
+                return " ".join(words[start:end]).strip(".,;:!?'’\"“”()")
+    return name
+
+
+def _speaking_subject(sentence: str, english: str) -> str:
+    """The subject of a speech act ("Kim hat versprochen" -> "Kim"; "He" for a pronoun),
+    read from the English where the source sentence has a verb of saying; "" if none."""
+    if not english or not _DE_SPEECH.search(sentence):
+        return ""
+    english = english.strip(" '\"“„")
+    match = _EN_SUBJECT.match(english) or _EN_AND_SAID.match(english)
+    if match is None:
+        return ""
+    subject = match.group("subject").strip(" ,")
+    apposition = (match.groupdict().get("apposition") or "").strip()
+    if apposition and all(w[:1].isupper() for w in apposition.split()):
+        subject = apposition  # "The leader of North Korea, Kim Jong Un, has said" -> the name
+    if subject.casefold() in _PRONOUNS:
+        return subject
+    if _NOT_SUBJECT.search(subject) or not _names_in(subject, sentence):
+        return ""
+    return subject
+
+
+def _titled(speaker: str, earlier: str) -> str:
+    """A speaker named only by a title ("the President of the DPRK") as the name the English
+    gave that title before ("North Korean President Kim Jong Un" -> "Kim Jong Un"), or
+    `speaker` itself when there is none."""
+    match = _TITLE_ONLY.match(speaker)
+    if match is None or match.group("title").casefold() in _PRONOUNS:
+        return speaker
+    title = re.escape(match.group("title"))
+    names = re.findall(rf"\b{title}\s+((?:[A-Z][\w\-]+)(?:\s+[A-Z][\w\-]+){{0,2}})", earlier)
+    return names[-1] if names else speaker
+
+
 def _kind(sentence: str, *, named: bool) -> Kind:
     if _DENIAL.search(sentence):
         return "denial"
     if _ALLEGATION.search(sentence):
         return "allegation"
-    if not named:
-        return "statement"
-    return "quote" if _QUOTE_MARKS.search(sentence) else "report"
+    if _WORDS_QUOTED.search(sentence):
+        return "quote"
+    return "report" if named else "statement"
 
 
 def attribute(
-    sentence: str, english: str, language: str, previous: Attribution | None = None
+    sentence: str,
+    english: str,
+    language: str,
+    previous: Attribution | None = None,
+    last_named: Attribution | None = None,
 ) -> Attribution:
     """The attribution of `sentence` (`english`: its translation, or ""); `previous`: the
     paragraph's sentence before it, whose speaker a cue-less quotation or Konjunktiv I
-    sentence continues."""
+    sentence continues; `last_named`: the chunk's last sentence with a named speaker, whom a
+    pronoun subject ("Er betonte") continues."""
     cues = find_cues(sentence, language)
     continues = previous is not None and previous.named
     if cues and continues and _CONTINUING_CUE.search(cues[0]):  # "heißt es in der Mitteilung"
         assert previous is not None
         return Attribution(previous.speaker, cues[0], _kind(sentence, named=True), named=True)
     if cues:
-        speaker = _english_speaker(english) or _source_speaker(cues[0]) or OUTLET
-        return Attribution(speaker, cues[0], _kind(sentence, named=True), named=True)
+        found = _english_speaker(english)
+        source = _source_speaker(cues[0])
+        if not found or not _names_in(found, sentence):
+            found = _english_form(source, english) if english else source
+        return Attribution(
+            found or source or OUTLET, cues[0], _kind(sentence, named=True), named=True
+        )
+    subject = _speaking_subject(sentence, english) if language != "en" else ""
+    if subject.casefold() in _PRONOUNS and last_named is not None:
+        return Attribution(last_named.speaker, "", _kind(sentence, named=True), named=True)
+    if subject and subject.casefold() not in _PRONOUNS:
+        return Attribution(subject, "", _kind(sentence, named=True), named=True)
     if continues and (_QUOTE_MARKS.search(sentence) or _CONTINUES.search(sentence)):
         assert previous is not None
         return Attribution(previous.speaker, "", _kind(sentence, named=True), named=True)
@@ -176,12 +309,27 @@ def attribute_all(
     sentences: Iterable[tuple[int, int, str]], english: dict[int, str], language: str
 ) -> dict[int, Attribution]:
     """Attributions of `(number, paragraph, text)` sentences by number, in order, each
-    paragraph's speaker carried from one sentence to the next."""
+    paragraph's speaker carried from one sentence to the next, and the last named speaker
+    to a pronoun subject anywhere after it."""
     out: dict[int, Attribution] = {}
     previous: Attribution | None = None
-    paragraph = -1
+    last_named: Attribution | None = None
+    paragraph, previous_number, earlier = -1, -1, ""
+    sentences = list(sentences)
+    sentences_by_number = {number: text for number, _, text in sentences}
     for number, index, text in sentences:
         if index != paragraph:
             previous, paragraph = None, index
-        previous = out[number] = attribute(text, english.get(number, ""), language, previous)
+        got = attribute(text, english.get(number, ""), language, previous, last_named)
+        if got.named and (name := _titled(got.speaker, earlier)) != got.speaker:
+            got = Attribution(name, got.cue, got.kind, named=True)
+        earlier = f"{earlier} {english.get(number, '')}"
+        if previous is not None and got.cue and not previous.cue and _BACKWARD.match(text):
+            # "Kim hat ... mitgeteilt. Dies berichtet die KCNA.": the cue covers the sentence
+            # before, whose source is then the one cited (relaying any speaker it names).
+            kind = _kind(sentences_by_number[previous_number], named=True)
+            out[previous_number] = Attribution(got.speaker, "", kind, named=True)
+        previous = out[number] = got
+        previous_number = number
+        last_named = got if got.named else last_named
     return out

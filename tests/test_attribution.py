@@ -65,3 +65,89 @@ def test_quotations_and_reported_speech_continue_the_paragraphs_speaker() -> Non
         ("Kim", "report"),
         (OUTLET, "statement"),
     ]
+
+
+def test_speech_act_subjects_are_read_from_the_aligned_english() -> None:
+    from summarizer.attribution import OUTLET, attribute_all
+
+    sentences = [
+        (1, 0, "Nordkoreas Machthaber Kim Jong Un hat Russland seine Unterstützung zugesichert."),
+        (2, 1, "Er betonte, die Zusammenarbeit werde wachsen."),
+        (3, 2, "Belousow führte auch Gespräche mit No Kwang Chol und sagte, man sei bereit."),
+        (4, 3, "Das Wetter in Pjöngjang war kalt."),
+    ]
+    english = {
+        1: "The leader of North Korea, Kim Jong Un, has assured Russia of his support.",
+        2: "He stressed that cooperation would grow.",
+        3: "Belousov also held talks with No Kwang Chol and said that they were ready.",
+        4: "The weather in Pyongyang was cold.",
+    }
+    got = attribute_all(sentences, english, "de")
+    assert [(a.speaker, a.kind) for a in got.values()] == [
+        ("Kim Jong Un", "report"),
+        ("Kim Jong Un", "report"),  # a pronoun subject: the last named speaker, across paragraphs
+        ("Belousov", "report"),
+        (OUTLET, "statement"),
+    ]
+
+
+def test_a_subject_without_a_verb_of_saying_or_not_named_in_the_source_is_no_speaker() -> None:
+    from summarizer.attribution import OUTLET, attribute
+
+    # No verb of saying in the German: the English subject does not make a speaker.
+    got = attribute("Kim besuchte eine Fabrik.", "Kim visited a factory.", "de")
+    assert (got.speaker, got.named) == (OUTLET, False)
+    # A subject the German sentence does not name is the translation's invention.
+    got = attribute("Man sagte, es regne.", "Officials said it was raining.", "de")
+    assert got.speaker == OUTLET
+
+
+def test_a_backward_cue_attributes_the_sentence_before_it() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, "Kim habe den Sieg Russlands vorausgesagt."),
+        (2, 0, "Dies berichtet die Nachrichtenagentur KCNA."),
+    ]
+    english = {
+        1: "Kim predicted Russia's victory.",
+        2: "This is reported by the news agency KCNA.",
+    }
+    got = attribute_all(sentences, english, "de")
+    assert got[1].speaker == got[2].speaker == "the news agency KCNA"
+    assert got[1].cue == "" and got[2].cue in sentences[1][2]
+
+
+def test_a_title_only_speaker_takes_the_name_the_english_gave_that_title() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, "Präsident Kim Jong Un empfing den Minister in Pjöngjang."),
+        (2, 1, "Der Präsident Nordkoreas sagte, man stehe an der Seite Russlands."),
+    ]
+    english = {
+        1: "President Kim Jong Un received the minister in Pyongyang.",
+        2: "The President of North Korea said that they stood by Russia.",
+    }
+    got = attribute_all(sentences, english, "de")
+    assert got[2].speaker == "Kim Jong Un"
+
+
+def test_a_cue_speaker_takes_its_english_noun_phrase() -> None:
+    from summarizer.attribution import attribute
+
+    got = attribute(
+        "Dies meldete die nordkoreanische staatliche Nachrichtenagentur KCNA am Morgen.",
+        "This was reported by the North Korean state news agency KCNA in the morning.",
+        "de",
+    )
+    assert got.speaker.endswith("news agency KCNA") and "North Korean" in got.speaker
+
+
+def test_quotation_marks_make_a_quote_only_around_two_words_or_more() -> None:
+    from summarizer.attribution import OUTLET, attribute
+
+    got = attribute("Die Lage sei „sehr ernst und gefährlich“.", "", "de")
+    assert (got.speaker, got.kind) == (OUTLET, "quote")
+    got = attribute("Das Wort „Krise“ fiel oft.", "", "de")
+    assert got.kind == "statement"

@@ -519,6 +519,29 @@ def test_a_claim_copied_in_the_source_language_takes_its_numbered_translation(
     assert result.translation_en.split(PARAGRAPH_SEPARATOR)[0].startswith("Kim Jong-un met")
 
 
+def test_a_claim_whose_english_says_another_sentence_takes_its_own_translation(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """A small model writes a neighbouring sentence's content under a sentence's number: the
+    claim then carries its own sentence's aligned English, not the model's."""
+    first = (
+        "[1] Kim Jong-un met Belousov on 30 November, KCNA reported. [2] Kim said the West "
+        "had given Ukraine a green light. [3] Moscow should now respond to the hostile forces."
+    )
+    wrong = "Kim met Belousov on 30 November, as KCNA reported."  # sentence 1's content
+    strict_fake.enqueue(
+        FakeReply(content=first),
+        *translations(N - 1),
+        FakeReply.json(SUMMARY),
+        FakeReply.json({"claims": [claim(3, text_en=wrong)]}),
+    )
+    result = make_summarizer(strict_fake).summarize_file(SEED)
+    assert len(strict_fake.chat_requests) == N + 2
+    by_quote = {c.quote: c.text_en for c in result.claims}
+    assert "Moscow should now respond to the hostile forces." in by_quote.values()
+    assert list(by_quote.values()).count(wrong) == 0
+
+
 def test_an_empty_translation_is_retried_as_two_halves(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:

@@ -27,6 +27,7 @@ __all__ = ["extract_claims"]
 _MIN_CLAIM_WORDS = 5  # shorter sentences are datelines, captions and headings, not claims
 
 _ANCHOR = re.compile(r"\d+|\b[A-ZÄÖÜ][\w\-]{2,}")
+_CONTENT = re.compile(r"\d+|\w{4,}")  # numbers and words of four letters or more
 
 
 async def extract_claims(
@@ -146,11 +147,13 @@ async def _in_english(
     aligned = talk.aligned()
     untranslated: dict[int, str] = {}
     for i, pick in enumerate(chosen):
-        copied = _copied(pick.text_en, pick.quote or "", article.language)
-        if not copied and _shares_anchor(pick.text_en, pick.quote or ""):
-            continue
         english = aligned.get(pick.sentence, "")
-        if not english or _copied(english, pick.quote or "", article.language):
+        copied = _copied(pick.text_en, pick.quote or "", article.language)
+        own = not copied and _shares_anchor(pick.text_en, pick.quote or "")
+        usable = english and not _copied(english, pick.quote or "", article.language)
+        if own and (not usable or _follows(pick.text_en, english)):
+            continue
+        if not usable:
             (sentence,) = [s for s in talk.chunk.sentences if s.number == pick.sentence]
             try:
                 english = await translate_turn(
@@ -227,6 +230,16 @@ def _shares_anchor(text_en: str, sentence: str) -> bool:
     capitalised word); a sentence with no anchors cannot be checked and passes."""
     anchors = {_stem(a) for a in _ANCHOR.findall(sentence)}
     return not anchors or bool(anchors & {_stem(a) for a in _ANCHOR.findall(text_en)})
+
+
+def _follows(text_en: str, aligned: str) -> bool:
+    """Whether the model's English for a sentence says what the sentence's own aligned
+    translation says, reworded at most: it keeps at least half of that translation's content
+    words (by their first five letters). A small model often writes a neighbouring sentence's
+    content under a sentence's number; that English is then not the claim's."""
+    words = {w[:5] for w in _CONTENT.findall(aligned.casefold())}
+    kept = words & {w[:5] for w in _CONTENT.findall(text_en.casefold())}
+    return not words or len(kept) >= len(words) / 2
 
 
 def _stem(anchor: str) -> str:
