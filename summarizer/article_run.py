@@ -68,14 +68,17 @@ class ArticleRunner:
         started = time.perf_counter()
         calls = self._calls.for_article(article.preprocessing, ledger or Ledger())
         talks = conversations(article, self.backend.chunk_chars)
-        translations = await translate_chunks(article, talks, calls)
+        check = self.settings.check_translations
+        translations = await translate_chunks(article, talks, calls, check=check)
         merge_chars = self.backend.merge_chars
         draft = await summarize_chunks(talks, calls, merge_chars=merge_chars)
         draft = without_source_copies(draft, article)
         claims: list[Claim] = []
         rejected: list[RejectedClaim] = []
         for talk in talks:
-            found, dropped = await extract_claims(article, talk, calls, multi=len(talks) > 1)
+            found, dropped = await extract_claims(
+                article, talk, calls, multi=len(talks) > 1, check=check
+            )
             claims.extend(
                 c for c in found if (c.start, c.end) not in {(x.start, x.end) for x in claims}
             )
@@ -101,7 +104,8 @@ class ArticleRunner:
         """English paragraphs, one per source paragraph (English sources pass through)."""
         calls = self._calls.for_article(article.preprocessing, ledger or Ledger())
         talks = conversations(article, self.backend.chunk_chars)
-        return await translate_chunks(article, talks, calls)
+        check = self.settings.check_translations
+        return await translate_chunks(article, talks, calls, check=check)
 
     def _provenance(self, article: Article, calls: ArticleCalls, started: float) -> Provenance:
         ledger = calls.ledger

@@ -185,6 +185,7 @@ class CacheKeys:
                 "turn_chars": TURN_CHARS,
                 "merge_chars": backend.merge_chars,
                 "max_chars": settings.max_chars,
+                "check_translations": settings.check_translations,
             }
         )
 

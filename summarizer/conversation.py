@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarizer.article import Article, Sentence, split_sentences
+from summarizer.alignment import JOINED, align
+from summarizer.article import Article, Sentence
 from summarizer.chunking import Chunk, plan_chunks
 
 __all__ = ["Conversation", "clean_translation", "conversations", "turn"]
@@ -43,7 +44,15 @@ class Conversation:
 
     def aligned(self) -> dict[int, str]:
         """English per source sentence number: where a translation kept the numbers, by them;
-        else where its English splits into as many sentences as its source, in order."""
+        else as `summarizer.alignment` pairs its sentences with the source's."""
+        return {number: text for number, text in self._alignment().items() if text}
+
+    def joined(self) -> set[int]:
+        """The numbers of sentences whose English is rendered together with the sentence
+        before them (in `aligned`, under that sentence's number)."""
+        return {number for number, text in self._alignment().items() if text == JOINED}
+
+    def _alignment(self) -> dict[int, str]:
         out: dict[int, str] = {}
         for one in self.turns:
             numbers = [int(s["number"]) for s in one["sentences"]]
@@ -52,9 +61,12 @@ class Conversation:
             for number, text in found:
                 if int(number) in numbers and (cleaned := clean_translation(text)):
                     out.setdefault(int(number), cleaned)
-            if not found and (english := _split_like(clean_translation(answer), len(numbers))):
+            if not found:
+                sources = [str(s["text"]) for s in one["sentences"]]
+                english = align(sources, clean_translation(answer))
                 for number, text in zip(numbers, english, strict=True):
-                    out.setdefault(number, text)
+                    if text is not None:
+                        out.setdefault(number, text)
         return out
 
     def translation(self) -> str:
@@ -69,14 +81,6 @@ class Conversation:
                 out.append(text)
             last = paragraph
         return "\n\n".join(out)
-
-
-def _split_like(english: str, count: int) -> list[str] | None:
-    """`english` as `count` sentences, or None when it does not split into exactly that many."""
-    if not english:
-        return None
-    sentences = [english[start:end] for start, end in split_sentences(english, "en")]
-    return sentences if len(sentences) == count else None
 
 
 def conversations(article: Article, chunk_chars: int) -> list[Conversation]:

@@ -73,6 +73,11 @@ class Settings(BaseModel):
         None, ge=1, description="Stop starting articles once a run has spent this many tokens."
     )
     rules_file: Path | None = Field(None, description="Extra boilerplate rules (TOML).")
+    check_translations: bool = Field(
+        True,
+        description="Ask again, once, for a paragraph whose English lost a number, date or "
+        "acronym of its source (`summarizer.fidelity`).",
+    )
 
     @property
     def is_embedded(self) -> bool:

@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,11 +23,24 @@ from summarizer import (
 )
 from summarizer.article import PARAGRAPH_SEPARATOR
 from summarizer.budget import max_claims_for
+from summarizer.settings import Settings
 from summarizer.testing import FakeLLMServer, FakeReply
 from tests.conftest import SEED_FILES, load
 
 SEED = SEED_FILES[1]  # 001: no title; boilerplate lines are stripped before the model
 N = len(load(SEED).paragraphs)  # translate calls per run
+
+
+@pytest.fixture
+def make_settings(make_settings: Callable[..., Settings]) -> Callable[..., Settings]:
+    """The suite's settings without the translation check: these fakes translate by fixed
+    lines that keep no numbers, and the check's own re-asks are tested in test_fidelity."""
+
+    def make(server: FakeLLMServer, **overrides: Any) -> Settings:
+        return make_settings(server, **{"check_translations": False, **overrides})
+
+    return make
+
 
 SUMMARY = {
     "title_en": "Kim meets Belousov",
@@ -48,7 +62,8 @@ def claim(sentence: int, **extra: object) -> dict[str, object]:
 
 
 def translations(n: int) -> list[FakeReply]:
-    return [FakeReply(content=f"Paragraph {i} in English.") for i in range(n)]
+    # Lower case: no capitalised word to be taken for a name its paragraph shares.
+    return [FakeReply(content=f"paragraph {i} in english.") for i in range(n)]
 
 
 def test_full_result_is_valid_aligned_and_grounded(
@@ -671,3 +686,29 @@ def test_a_claim_that_is_its_source_sentence_verbatim_takes_its_translation(
     result = make_summarizer(strict_fake).summarize_file(SEED)
     assert result.claims[0].text_en == "Kim Jong-un met Belousov on 30 November, KCNA reported."
     assert all(c.text_en != source for c in result.claims)
+
+
+def test_two_sentences_rendered_as_one_are_one_claim_quoting_both(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """The model joined two sentences into one English sentence: code makes one claim of
+    them, quoting both verbatim, attributed by the cue in the second."""
+    german = (
+        "Im Norden Nigerias gibt es viele private Koranschulen. Sie ersetzen die oft "
+        "mangelhaften staatlichen Schulen, sagte der Polizeisprecher Yakubu Sabo. Nach Angaben "
+        "des UN-Flüchtlingshilfswerks flohen 40.000 Menschen über die Grenze nach Niger."
+    )
+    english = (
+        "In northern Nigeria there are many private Koranic schools that replace the often "
+        "inadequate state schools, said police spokesman Yakubu Sabo. According to the UN "
+        "refugee agency, 40,000 people fled across the border into Niger."
+    )
+    strict_fake.enqueue(
+        FakeReply(content=english), FakeReply.json(SUMMARY), FakeReply.json({"claims": []})
+    )
+    result = make_summarizer(strict_fake).summarize_text(german)
+    assert len(strict_fake.chat_requests) == 3
+    first, second = result.claims
+    assert first.quote == german[: german.index(" Nach Angaben")]
+    assert first.text_en.startswith("In northern Nigeria") and first.speaker.endswith("Sabo")
+    assert second.quote.startswith("Nach Angaben") and second.text_en.startswith("According")

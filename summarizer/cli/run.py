@@ -93,6 +93,14 @@ MaxTokensTotalOpt = Annotated[
         "--max-tokens-total", min=1, help="Token budget of the run; rerun to resume the rest."
     ),
 ]
+CheckOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--check-translations/--no-check-translations",
+        help="Ask again, once, for a paragraph whose English lost a number, date or acronym "
+        "[default: check].",
+    ),
+]
 ModeOpt = Annotated[
     str | None,
     typer.Option("--mode", help="instructor mode: auto, json_schema, tools, md_json, json."),
@@ -126,6 +134,7 @@ def run(
     mode: ModeOpt = None,
     cache_dir: CacheDirOpt = None,
     rules: RulesOpt = None,
+    check_translations: CheckOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Summarize articles; write [bold]<out>/<id>.json[/] per article as each one finishes.
@@ -150,6 +159,7 @@ def run(
         mode=mode,
         cache_dir=cache_dir,
         rules_file=rules,
+        check_translations=check_translations,
     )
     summarizer, total = _start(paths, out_dir, settings)
     summary, unfinished = _summarize_all(summarizer, paths, total, out_dir, fmt)

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from summarizer.alignment import anchor_stems
 from summarizer.article import Article
 from summarizer.attribution import OUTLET, Attribution, attribute_all
 from summarizer.budget import EXTRA_CLAIMS, claims_budget, max_claims_for
@@ -26,15 +27,15 @@ __all__ = ["extract_claims"]
 
 _MIN_CLAIM_WORDS = 5  # shorter sentences are datelines, captions and headings, not claims
 
-_ANCHOR = re.compile(r"\d+|\b[A-ZÄÖÜ][\w\-]{2,}")
 _CONTENT = re.compile(r"\d+|\w{4,}")  # numbers and words of four letters or more
 
 
 async def extract_claims(
-    article: Article, talk: Conversation, calls: ArticleCalls, *, multi: bool
+    article: Article, talk: Conversation, calls: ArticleCalls, *, multi: bool, check: bool = True
 ) -> tuple[list[Claim], list[RejectedClaim]]:
     """The grounded claims of one chunk (after its conversation), and the rejected ones.
-    `multi`: the article has several chunks (the calls are named per chunk)."""
+    `multi`: the article has several chunks (the calls are named per chunk); `check`: a
+    sentence translated for a claim is checked like a paragraph (`translate_turn`)."""
     chunk = talk.chunk
     context = {
         "turns": talk.turns,
@@ -43,12 +44,17 @@ async def extract_claims(
     }
     name = f"claims:{chunk.index}" if multi else "claims"
     picks, name, max_claims = await _pick(name, context, calls)
-    chosen, untranslated = await _in_english(article, talk, picks.claims, name, calls)
+    language = article.language if check else ""
+    chosen, untranslated = await _in_english(article, talk, picks.claims, name, calls, language)
     chosen = chosen[: max_claims + EXTRA_CLAIMS]
-    aligned = talk.aligned()
-    chosen += _every_other_sentence(article, chosen, aligned, context)
+    aligned, joined = talk.aligned(), talk.joined()
+    chosen += _every_other_sentence(article, chosen, aligned, joined, context)
     sentences = ((s.number, s.paragraph, s.text) for s in chunk.sentences)
     attributions = attribute_all(sentences, aligned, article.language)
+    for second in joined:  # a pair rendered as one: the pair's claim takes a named source
+        first = attributions.get(second - 1)
+        if first is not None and not first.named and attributions[second].named:
+            attributions[second - 1] = attributions[second]
     claims, rejected = _grounded(article, chosen, untranslated, attributions)
     if not claims and max_claims == 0:  # the model picked none (cut off), nor did code
         raise OutputTruncatedError(f"{name}: {picks.rejected[0].reason}", task=name)
@@ -57,26 +63,40 @@ async def extract_claims(
 
 
 def _every_other_sentence(
-    article: Article, chosen: list[ClaimPick], aligned: dict[int, str], context: dict[str, Any]
+    article: Article,
+    chosen: list[ClaimPick],
+    aligned: dict[int, str],
+    joined: set[int],
+    context: dict[str, Any],
 ) -> list[ClaimPick]:
     """Claims of the checkable sentences the model did not pick, from their aligned English
     (no call): every sentence of five words or more that is not a question and whose English
-    is there, really English, and names something the sentence names (a number or a
-    capitalised word: the check that the alignment holds). The model selects; exhaustive
-    coverage is code's."""
+    is there, really English, and holds (`_holds`); two sentences rendered as one English
+    sentence (`joined`) are one claim quoting both. The model selects; exhaustive coverage
+    is code's."""
     picked = {pick.sentence for pick in chosen}
+    around: dict[int, str] = {}  # each paragraph's aligned English
+    for sentence in context["sentences"]:
+        number, paragraph = int(sentence["number"]), int(sentence["paragraph"])
+        around[paragraph] = f"{around.get(paragraph, '')} {aligned.get(number, '')}"
     extra: list[ClaimPick] = []
+    by_number = {int(s["number"]): s for s in context["sentences"]}
     for sentence in context["sentences"]:
         number, text = int(sentence["number"]), str(sentence["text"])
+        end = int(by_number[number + 1]["end"]) if number + 1 in joined else int(sentence["end"])
+        text = article.text[int(sentence["start"]) : end]
         english = aligned.get(number, "")
-        if number in picked or not english or _copied(english, text, article.language):
+        if number in picked or number + 1 in joined & picked or not english:
             continue
-        if not _ANCHOR.search(text) or not _shares_anchor(english, text):
-            continue  # a misaligned English (or one that cannot be checked) is no claim
+        if _copied(english, text, article.language):
+            continue
+        if not _holds(english, text, around[int(sentence["paragraph"])]):
+            continue  # a misaligned English is no claim
         if len(text.split()) < _MIN_CLAIM_WORDS or text.rstrip().endswith("?"):
             continue
         raw = {"sentence": number, "speaker": OUTLET, "kind": "statement", "text_en": english}
-        extra.append(ClaimPick.model_validate(raw, context=context))
+        pick = ClaimPick.model_validate(raw, context=context)
+        extra.append(pick.model_copy(update={"quote": text, "end": end}))
     return extra
 
 
@@ -136,13 +156,18 @@ def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> Clai
 
 
 async def _in_english(
-    article: Article, talk: Conversation, picks: list[ClaimPick], name: str, calls: ArticleCalls
+    article: Article,
+    talk: Conversation,
+    picks: list[ClaimPick],
+    name: str,
+    calls: ArticleCalls,
+    language: str,
 ) -> tuple[list[ClaimPick], dict[int, str]]:
     """The picks, each with English of its own sentence. Small models copy the source sentence
     instead of writing English, or describe a neighbouring sentence (an injected one, say):
     then the claim's English is its own sentence's, from the numbered translation, or else
-    translated alone (a call). Also returns, by index, why a pick has no English (such a
-    claim is rejected, not fatal)."""
+    translated alone (a call, checked for a source in `language`). Also returns, by index,
+    why a pick has no English (such a claim is rejected, not fatal)."""
     chosen = list(picks)
     aligned = talk.aligned()
     untranslated: dict[int, str] = {}
@@ -157,7 +182,11 @@ async def _in_english(
             (sentence,) = [s for s in talk.chunk.sentences if s.number == pick.sentence]
             try:
                 english = await translate_turn(
-                    list(talk.turns), [sentence], f"{name}.en:{pick.sentence}", calls
+                    list(talk.turns),
+                    [sentence],
+                    f"{name}.en:{pick.sentence}",
+                    calls,
+                    language=language,
                 )
             except (OutputTruncatedError, ValidationFailedError) as exc:
                 untranslated[i] = f"no English for sentence {pick.sentence}: {exc}"
@@ -228,8 +257,19 @@ def _copied(text_en: str, sentence: str, language: str) -> bool:
 def _shares_anchor(text_en: str, sentence: str) -> bool:
     """Whether an English rendering names something its sentence names (a number or a
     capitalised word); a sentence with no anchors cannot be checked and passes."""
-    anchors = {_stem(a) for a in _ANCHOR.findall(sentence)}
-    return not anchors or bool(anchors & {_stem(a) for a in _ANCHOR.findall(text_en)})
+    anchors = anchor_stems(sentence)
+    return not anchors or bool(anchors & anchor_stems(text_en))
+
+
+def _holds(english: str, sentence: str, paragraph_english: str) -> bool:
+    """Whether an aligned English is its sentence's: it names a name or number of the
+    sentence that the paragraph's English names (German capitalises every noun, so only
+    anchors the English carries over are names: "Renner", "2014", "Moskau"/"Moscow"); a
+    sentence with none must at least be of a like length (a third to three times)."""
+    names = anchor_stems(sentence) & anchor_stems(paragraph_english)
+    if names:
+        return bool(names & anchor_stems(english))
+    return len(sentence) / 3 <= len(english) <= len(sentence) * 3
 
 
 def _follows(text_en: str, aligned: str) -> bool:
@@ -240,12 +280,6 @@ def _follows(text_en: str, aligned: str) -> bool:
     words = {w[:5] for w in _CONTENT.findall(aligned.casefold())}
     kept = words & {w[:5] for w in _CONTENT.findall(text_en.casefold())}
     return not words or len(kept) >= len(words) / 2
-
-
-def _stem(anchor: str) -> str:
-    """An anchor as compared: a number whole, a name by its first three letters, so that
-    exonyms and inflections meet ("Moskau"/"Moscow", "Russland"/"Russia")."""
-    return anchor if anchor.isdigit() else anchor[:3].lower()
 
 
 def _verbatim_attribution(pick: ClaimPick) -> str:

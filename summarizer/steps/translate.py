@@ -10,16 +10,19 @@ from summarizer.budget import TRANSLATION_PIECE_CHARS, translation_budget
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation, clean_translation, turn
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
+from summarizer.fidelity import lost
+from summarizer.language import detect_language
 
 __all__ = ["translate_chunks", "translate_turn"]
 
 
 async def translate_chunks(
-    article: Article, talks: list[Conversation], calls: ArticleCalls
+    article: Article, talks: list[Conversation], calls: ArticleCalls, *, check: bool = True
 ) -> list[str]:
     """Build each chunk's conversation: its paragraphs in order, each translated in a call
-    whose prompt is the conversation so far (English sources pass through, untranslated).
-    Returns the English paragraphs, one per source paragraph."""
+    whose prompt is the conversation so far (English sources pass through, untranslated);
+    `check`: ask again for an English that lost a number, date or acronym. Returns the
+    English paragraphs, one per source paragraph."""
     pieces: dict[int, list[str]] = {}
     for talk in talks:
         for piece in talk.chunk.pieces(article, TRANSLATION_PIECE_CHARS):
@@ -30,7 +33,10 @@ async def translate_chunks(
             else:
                 part = len(pieces.get(piece.paragraph, []))
                 name = f"translate:{piece.paragraph}" + ("" if piece.whole else f".p{part}")
-                english = await translate_turn(talk.turns, sentences, name, calls)
+                language = article.language if check else ""
+                english = await translate_turn(
+                    talk.turns, sentences, name, calls, language=language
+                )
             pieces.setdefault(piece.paragraph, []).append(english)
             talk.english.append((piece.paragraph, english))
     if article.language == "en":
@@ -39,45 +45,76 @@ async def translate_chunks(
 
 
 async def translate_turn(
-    turns: list[dict[str, Any]], sentences: list[Sentence], name: str, calls: ArticleCalls
+    turns: list[dict[str, Any]],
+    sentences: list[Sentence],
+    name: str,
+    calls: ArticleCalls,
+    *,
+    language: str = "",
 ) -> str:
     """Translate `sentences` (a paragraph or part of one) as the next turn after `turns`,
     which then holds it with the model's answer as written; a cut-off or empty answer is
-    retried as two halves. Returns the cleaned English."""
+    retried as two halves. An answer that lost a number, date or acronym of the source
+    (`summarizer.fidelity`, for a source in `language`) is asked once more, naming what
+    to keep; the answer that lost less stays ("" for `language`: no check). Returns the
+    cleaned English."""
     this = turn(sentences, translate=True)
+    source = " ".join(s.text for s in sentences)
     try:
-        raw = await calls.text(
-            name,
-            "translate",
-            {"turns": [*turns, this]},
-            translation_budget(" ".join(s.text for s in sentences)),
-            # One paragraph in, one line out: after a line break small models add notes
-            # ("This translation keeps…") or loop over the article ("[1] …").
-            stop=["\n"],
-        )
+        raw = await _ask(turns, this, name, calls, source)
     except OutputTruncatedError:
         calls.ledger.truncated()
         if len(sentences) < 2:
             raise
-        return await _translate_halves(turns, sentences, name, calls)
+        return await _translate_halves(turns, sentences, name, calls, language)
     cleaned = clean_translation(raw)
     if not cleaned:  # e.g. "[1]" and a line break: try the halves, else give up
         if len(sentences) > 1:
-            return await _translate_halves(turns, sentences, name, calls)
+            return await _translate_halves(turns, sentences, name, calls, language)
         raise ValidationFailedError(
             f"{name}: the model returned an empty translation", task=name, last_output=raw
         )
+    copied = detect_language(cleaned) == language  # untranslated: no English to check
+    if not copied and (missing := lost(source, cleaned, language)):
+        again = {**this, "keep": missing}
+        try:
+            fixed = await _ask(turns, again, f"{name}.keep", calls, source)
+        except (OutputTruncatedError, ValidationFailedError):
+            fixed = ""
+        if (better := clean_translation(fixed)) and len(lost(source, better, language)) < len(
+            missing
+        ):
+            turns.append({**again, "answer": fixed})
+            return better
     turns.append({**this, "answer": raw})
     return cleaned
 
 
+async def _ask(
+    turns: list[dict[str, Any]], this: dict[str, Any], name: str, calls: ArticleCalls, source: str
+) -> str:
+    return await calls.text(
+        name,
+        "translate",
+        {"turns": [*turns, this]},
+        translation_budget(source),
+        # One paragraph in, one line out: after a line break small models add notes
+        # ("This translation keeps…") or loop over the article ("[1] …").
+        stop=["\n"],
+    )
+
+
 async def _translate_halves(
-    turns: list[dict[str, Any]], sentences: list[Sentence], name: str, calls: ArticleCalls
+    turns: list[dict[str, Any]],
+    sentences: list[Sentence],
+    name: str,
+    calls: ArticleCalls,
+    language: str,
 ) -> str:
     """Translate two or more sentences as two turns of about equal length."""
     cut = _middle(sentences)
     parts = [
-        await translate_turn(turns, half, f"{name}.{i}", calls)
+        await translate_turn(turns, half, f"{name}.{i}", calls, language=language)
         for i, half in enumerate((sentences[:cut], sentences[cut:]))
     ]
     return " ".join(parts)

@@ -1,0 +1,160 @@
+"""What a translation lost of its source: numbers, number words, weekdays, months, acronyms.
+
+A small model turns "3474 Schuss" into "34, 74 rounds", "am Dienstag" into nothing and
+"dreieinhalb Jahre" into "three years". Code sees that cheaply: every number of the source
+(digits or a number word) must be in the English as a value, every weekday and month by its
+English name, every acronym as written. `lost` names what is missing, in the English form a
+re-ask can ask for; the translate step then asks once more with that list.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["lost"]
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,:]\d+)*")
+_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
+_ACRONYM = re.compile(r"\b[A-ZÄÖÜ][A-ZÄÖÜ0-9]{1,5}\b")
+
+_EN_WORDS: dict[str, float] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "dozen": 12, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "twice": 2, "half": 0.5,
+}  # fmt: skip
+_DE_WORDS: dict[str, float] = {
+    "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+    "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
+    "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19,
+    "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60,
+    "siebzig": 70, "achtzig": 80, "neunzig": 90, "hundert": 100, "tausend": 1000,
+    "anderthalb": 1.5, "eineinhalb": 1.5, "zweieinhalb": 2.5, "dreieinhalb": 3.5,
+    "viereinhalb": 4.5, "fünfeinhalb": 5.5, "sechseinhalb": 6.5, "siebeneinhalb": 7.5,
+    "achteinhalb": 8.5, "neuneinhalb": 9.5, "zehneinhalb": 10.5,
+}  # fmt: skip
+_SCALES = {"million": "million", "millionen": "million", "milliarde": "billion",
+           "milliarden": "billion", "billion": "trillion", "billionen": "trillion"}  # fmt: skip
+_WEEKDAYS = {
+    "montag": "Monday", "dienstag": "Tuesday", "mittwoch": "Wednesday",
+    "donnerstag": "Thursday", "freitag": "Friday", "samstag": "Saturday",
+    "sonnabend": "Saturday", "sonntag": "Sunday",
+}  # fmt: skip
+_MONTHS = {
+    "januar": "January", "jänner": "January", "februar": "February", "märz": "March",
+    "april": "April", "mai": "May", "juni": "June", "juli": "July", "august": "August",
+    "september": "September", "oktober": "October", "november": "November",
+    "dezember": "December",
+}  # fmt: skip
+_MONTH_NAMES = list(dict.fromkeys(_MONTHS.values()))
+# German acronyms whose English is another spelling: each may appear as any of these.
+_ACRONYMS = {
+    "USA": ("US", "U.S.", "USA", "United States", "America"),
+    "UNO": ("UN", "U.N.", "United Nations"),
+    "DVRK": ("DPRK", "North Korea"),
+    "BRD": ("FRG", "Germany"),
+    "DDR": ("GDR", "East Germany"),
+    "RF": ("Russian Federation", "Russia", "RF"),
+    "EU": ("EU", "European Union"),
+    "WM": ("World Cup", "World Championship", "WM"),
+    "EM": ("European Championship", "Euro", "EM"),
+    "SMS": ("SMS", "text message"),
+}
+
+
+def _source_numbers(text: str) -> list[tuple[float, str]]:
+    """Every number of a German `text` with the English form a re-ask asks for: "20.000" ->
+    20000 ("20,000"), "7,6" -> 7.6, "2019" -> "2019"; a date "27.09.2019" or a time "10.30"
+    by its parts; number words ("sechs", "dreieinhalb") by their value."""
+    out: list[tuple[float, str]] = []
+    for match in _NUMBER.finditer(text):
+        token = match.group(0).rstrip(".,:")
+        dotted = text[match.start() : match.end() + 1].rstrip(" ,;)")  # "3.10." keeps its dot
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", token):  # thousands, maybe decimals
+            token = token.replace(".", "")
+        if re.fullmatch(r"\d+(?:,\d+)?", token):
+            number = float(token.replace(",", "."))
+            plain = len(token) == 4 or number != int(number)
+            out.append((number, _english(number, plain=plain)))
+            continue
+        if date := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{2,4})?", dotted):
+            day, month, year = date.groups()
+            out.append((float(day), day))
+            if 1 <= int(month) <= 12:  # "27.09." -> "September" (or 9)
+                out.append((float(month), _MONTH_NAMES[int(month) - 1]))
+            if year:
+                out.append((float(year), year))
+            continue
+        for part in re.split(r"[.,:]", token):  # times, versions
+            if part:
+                out.append((float(part), _english(float(part), plain=True)))
+    for word in _WORD.findall(text):
+        if (value := _DE_WORDS.get(word.casefold())) is not None:
+            out.append((value, _english(value, plain=False)))
+    return out
+
+
+def _english_numbers(text: str) -> set[float]:
+    """Every value an English `text` may mean by its numbers: "20,000" -> 20000; "10.30"
+    both 10.3 and its parts; number words; so a source number is missing only when no
+    reading has it."""
+    out: set[float] = set()
+    for match in _NUMBER.finditer(text):
+        token = match.group(0).rstrip(".,:")
+        whole = re.sub(r",(?=\d{3}(?!\d))", "", token)
+        if re.fullmatch(r"\d+(?:\.\d+)?", whole):
+            out.add(float(whole))
+        out.update(float(part) for part in re.split(r"[.,:]", token) if part)
+    for word in _WORD.findall(text):
+        if (number := _EN_WORDS.get(word.casefold())) is not None:
+            out.add(number)
+    return out
+
+
+def _english(number: float, *, plain: bool) -> str:
+    if number != int(number):
+        return f"{number:g}"
+    return str(int(number)) if plain else f"{int(number):,}"
+
+
+def _has(number: float, found: set[float], english: str) -> bool:
+    """Whether `found` (an English text's values) holds `number`, also as "20 thousand",
+    "1.5 million" written out in digits, or "three and a half"."""
+    folded = english.casefold()
+    if number in found or {number * 1e6, number * 1e9} & found:
+        return True
+    if 13 <= number <= 24 and number - 12 in found and re.search(r"\bp\.?m\b", folded):
+        return True  # "13.59 Uhr" -> "1:59 p.m."
+    if number >= 1000 and number % 1000 == 0 and number / 1000 in found:
+        return "thousand" in folded
+    return number != int(number) and int(number) in found and "half" in folded
+
+
+def lost(source: str, english: str, language: str) -> list[str]:
+    """What `english` lost of `source` (in `language`), each named in English as the
+    re-ask asks for it ("3,474", "Tuesday", "CDU"); [] when it kept everything checked."""
+    if language != "de" or not english.strip():
+        return []
+    missing: list[str] = []
+    folded = english.casefold()
+    found = _english_numbers(english)
+    for number, form in _source_numbers(source):
+        kept = _has(number, found, english) or form.casefold() in folded
+        if not kept and form not in missing:
+            missing.append(form)
+    for word in _WORD.findall(source):
+        key = word.casefold()
+        # "Dienstagabend", "dienstags" name the weekday; a month only as itself ("Julia").
+        names = [name for stem, name in _WEEKDAYS.items() if key.startswith(stem)]
+        names += [name for table in (_MONTHS, _SCALES) if (name := table.get(key, ""))]
+        for name in names:
+            if name.casefold() not in folded and name not in missing:
+                missing.append(name)
+    for acronym in _ACRONYM.findall(source):
+        spellings = _ACRONYMS.get(acronym, (acronym,))
+        if not any(s.casefold() in folded for s in spellings) and spellings[0] not in missing:
+            missing.append(spellings[0])
+    return missing

@@ -1,0 +1,72 @@
+"""Sentence alignment of a translated paragraph to its source sentences."""
+
+from __future__ import annotations
+
+from summarizer.alignment import JOINED, align
+from summarizer.conversation import conversations, turn
+
+
+def test_equal_counts_align_in_order() -> None:
+    sources = ["Kim traf Belousow.", "Er sagte, Moskau solle reagieren."]
+    english = "Kim met Belousov. He said Moscow should respond."
+    assert align(sources, english) == ["Kim met Belousov.", "He said Moscow should respond."]
+
+
+def test_two_sources_rendered_as_one_english_sentence_are_joined() -> None:
+    sources = [
+        "Im Norden Nigerias gibt es viele private Koranschulen.",
+        "Sie ersetzen die oft mangelhaften staatlichen Einrichtungen.",
+        "Nach Angaben des UN-Flüchtlingshilfswerks flohen 40.000 Menschen nach Niger.",
+    ]
+    english = (
+        "In northern Nigeria there are many private Koranic schools that replace the often "
+        "inadequate state institutions. According to the UN refugee agency, 40,000 people "
+        "fled to Niger."
+    )
+    got = align(sources, english)
+    assert got[0] is not None and got[0].startswith("In northern Nigeria")
+    assert got[1] == JOINED
+    assert got[2] is not None and got[2].startswith("According to the UN")
+
+
+def test_one_source_rendered_as_two_english_sentences_takes_both() -> None:
+    sources = [
+        "Renner kritisierte, dass die Liste unklar sei, und verlangte Aufklärung vom Ministerium.",
+        "Tauber schwieg.",
+    ]
+    english = (
+        "Renner criticized that the list was unclear. She demanded clarification from the "
+        "ministry. Tauber remained silent."
+    )
+    assert align(sources, english) == [
+        "Renner criticized that the list was unclear. She demanded clarification from the "
+        "ministry.",
+        "Tauber remained silent.",
+    ]
+
+
+def test_a_paragraph_that_cannot_align_gives_no_english() -> None:
+    sources = ["Eins ist hier.", "Zwei ist da.", "Drei ist dort.", "Vier fehlt."]
+    assert align(sources, "One sentence only.") == [None] * 4
+    assert align(sources, "") == [None] * 4
+    assert align(["Ein Satz."], "One. Two.") == ["One. Two."]
+
+
+def test_the_conversation_aligns_unnumbered_answers_and_knows_joined_sentences() -> None:
+    from summarizer.article import from_text
+
+    article = from_text(
+        "Im Norden Nigerias gibt es viele private Koranschulen. Sie ersetzen die oft "
+        "mangelhaften staatlichen Einrichtungen. Nach Angaben des UN-Flüchtlingshilfswerks "
+        "flohen 40.000 Menschen nach Niger."
+    )
+    (talk,) = conversations(article, 10_000)
+    answer = (
+        "In northern Nigeria there are many private Koranic schools that replace the often "
+        "inadequate state institutions. According to the UN refugee agency, 40,000 people "
+        "fled to Niger."
+    )
+    talk.turns.append({**turn(list(talk.chunk.sentences), translate=True), "answer": answer})
+    first, second, third = (s.number for s in talk.chunk.sentences)
+    assert set(talk.aligned()) == {first, third}
+    assert talk.joined() == {second}

@@ -1,0 +1,108 @@
+"""The translation check: what an English rendering lost of its German source."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from summarizer import Summarizer
+from summarizer.fidelity import lost
+from summarizer.testing import FakeLLMServer, FakeReply
+
+
+def test_lost_numbers_weekdays_months_and_acronyms_are_named_in_english() -> None:
+    cases = [  # (German, English, what the English lost)
+        ("Seit 2014 fehlen fast 20.000 Schuss Munition.",
+         "Since 2014, almost 20, 000 rounds of ammunition are missing.", ["20,000"]),
+        ("Bislang sind 3474 Schuss wieder aufgetaucht, sagte Tauber (CDU).",
+         "So far 34, 74 rounds have turned up again, said Tauber.", ["3474", "CDU"]),
+        ("Am Dienstag sagte er, er sei seit dreieinhalb Jahren im Amt.",
+         "He said he had been in office for three years.", ["3.5", "Tuesday"]),
+        ("Die Kosten liegen bei 1,5 Milliarden Euro.", "The costs are 1.5 million euros.",
+         ["billion"]),
+        ("Am 3.10. war Feiertag.", "On 3 November it was a holiday.", ["October"]),
+        ("Sechs Maschinengewehre fehlen.", "Machine guns are missing.", ["6"]),
+    ]  # fmt: skip
+    for german, english, missing in cases:
+        assert lost(german, english, "de") == missing, german
+
+
+def test_faithful_renderings_lose_nothing() -> None:
+    cases = [
+        ("Am Dienstagabend sagte er, er sei seit dreieinhalb Jahren im Amt.",
+         "On Tuesday evening he said he had been in office for three and a half years."),
+        ("Um 13.59 Uhr am 27.09.2019 kamen 1,5 Millionen Menschen, 7,6 Prozent mehr.",
+         "At 1:59 p.m. on 27 September 2019, 1.5 million people came, 7.6 percent more."),
+        ("Fast 20.000 Menschen sahen die WM im Juli.",
+         "Almost 20 thousand people watched the World Cup in July."),
+        ("Die USA und die DVRK sowie die UNO.", "The US and North Korea and the United Nations."),
+        ("Sechs Gewehre vom Typ G36 und elf vom Typ MG3.", "Six G36 rifles and 11 MG3s."),
+        ("Julia kam im Mai, nicht im März.", "Julia came in May, not in March."),
+    ]  # fmt: skip
+    for german, english in cases:
+        assert lost(german, english, "de") == [], german
+    assert lost("Am Dienstag.", "", "de") == []  # nothing to check against
+    assert lost("On Tuesday 20,000 came.", "Am Dienstag.", "en") == []  # only German sources
+
+
+def test_a_translation_that_lost_a_number_is_asked_again_naming_it(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    german = "Seit 2014 hat die Bundeswehr fast 20.000 Schuss Munition verloren, am Dienstag."
+    poor = "Since 2014, the Bundeswehr has lost almost 20, 000 rounds of ammunition."
+    good = "Since 2014, the Bundeswehr has lost almost 20,000 rounds of ammunition on Tuesday."
+    summary = {
+        "title_en": "Bundeswehr lost ammunition",
+        "summary_sentences": [
+            "The Bundeswehr has lost almost 20,000 rounds since 2014.",
+            "This was reported on Tuesday.",
+        ],
+        "key_points_en": [
+            "The Bundeswehr lost almost 20,000 rounds since 2014",
+            "The loss covers ammunition",
+            "It was reported on Tuesday",
+        ],
+        "entities": [{"name": "Bundeswehr", "type": "organization"}],
+    }
+    strict_fake.enqueue(
+        FakeReply(content=poor),
+        FakeReply(content=good),
+        FakeReply.json(summary),
+        FakeReply.json({"claims": []}),
+    )
+    result = make_summarizer(strict_fake).summarize_text(german)
+    requests = [r.messages for r in strict_fake.chat_requests]
+    assert len(requests) == 4
+    assert "must contain each of these exactly: 20,000; Tuesday" in requests[1][-1]["content"]
+    assert "must contain" not in requests[0][-1]["content"]
+    assert result.translation_en == good
+    # The conversation goes on with the better answer, never the poor one.
+    later = [m["content"] for m in requests[2] if m["role"] == "assistant"]
+    assert later == [good]
+    assert result.provenance.cache.get("translate:0.keep") == "miss"
+
+
+def test_a_second_answer_that_is_no_better_leaves_the_first(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    german = "Bislang sind nach Angaben des Ministeriums 3474 Schuss Munition wieder aufgetaucht."
+    first = "So far, 34, 74 rounds have turned up again."
+    strict_fake.enqueue(
+        FakeReply(content=first),
+        FakeReply(content="So far, 34 74 rounds have turned up again."),
+        FakeReply.json(
+            {
+                "title_en": "Rounds turned up",
+                "summary_sentences": ["Rounds have turned up again.", "They had been lost."],
+                "key_points_en": ["Rounds turned up again", "They were lost", "So far"],
+                "entities": [],
+            }
+        ),
+        FakeReply.json({"claims": []}),
+    )
+    result = make_summarizer(strict_fake).summarize_text(german)
+    assert len(strict_fake.chat_requests) == 4
+    assert result.translation_en == first
+    later = [
+        m["content"] for m in strict_fake.chat_requests[2].messages if m["role"] == "assistant"
+    ]
+    assert later == [first]
