@@ -21,6 +21,7 @@ from summarizer.conversation import conversations
 from summarizer.endpoint import Backend
 from summarizer.llm import mode_name
 from summarizer.prompts import TASKS, PromptTemplate, load_prompt
+from summarizer.restatement import restated_faithfully
 from summarizer.schema import ArticleResult, Claim, Provenance, RejectedClaim, schema_hash
 from summarizer.settings import Settings
 from summarizer.steps import (
@@ -83,6 +84,7 @@ class ArticleRunner:
                 c for c in found if (c.start, c.end) not in {(x.start, x.end) for x in claims}
             )
             rejected.extend(dropped)
+        draft = restated_faithfully(draft, claims)
         return ArticleResult(
             id=article.id,
             source_path=article.source_path,

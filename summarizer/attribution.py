@@ -7,12 +7,11 @@ speech in Konjunktiv I ("Die Lage sei ernst"), and a speech act by the sentence'
 `find_cues` finds the cue phrases verbatim;
 `attribute` turns a sentence (and its English, when the translation is aligned) into an
 `Attribution`: the cue as the source gives it, the speaker (in English where the translation
-names it, else the source's own words), and the kind. Rules, not the model, decide the kind:
-`denial` and `allegation` by their verbs, `quote` when quotation marks hold words (two or more:
-one quoted word is a term, not a quotation), `report` for any other attributed sentence,
-`statement` for the outlet's own. A quotation or reported speech with no cue of its own
-continues the previous sentence's speaker within the paragraph; a speech act whose subject is
-a pronoun ("Er betonte") continues the last named speaker of the chunk.
+names it, a name in apposition to the cue when there is one, else the source's own words), and
+the kind (`summarizer.claim_kind`). A quotation with no cue of its own continues the previous
+sentence's speaker within the paragraph; reported speech in Konjunktiv I, a speech act whose
+subject is a pronoun ("Er betonte"), and a cue that names no one ("laut den Angaben") continue
+the last named speaker of the chunk (a nameless cue before any, the next its paragraph names).
 """
 
 from __future__ import annotations
@@ -20,14 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
-__all__ = ["OUTLET", "Attribution", "attribute", "attribute_all", "find_cues"]
+from summarizer.claim_kind import QUOTE_MARKS, Kind, kind_of
+
+__all__ = ["OUTLET", "Attribution", "attribute", "attribute_all", "find_cues", "speech_subject"]
 
 OUTLET = "the outlet"
 """The speaker of a sentence no one else is said to assert: the publication itself."""
-
-Kind = Literal["statement", "quote", "allegation", "denial", "report"]
 
 _ART = r"(?:(?:der|die|das|des|dem|den|einer|eines|einem)\s+)"
 _ADJ = r"(?:[a-zäöü][\w\-]*(?:e|en|er|es|em)\s+)"  # "nordkoreanische", "russischen"
@@ -81,32 +79,32 @@ _EN_SPEAKER = [
         r"wrote|accused|accuses|rejected|rejects|insisted|warned)\b"
     ),
     re.compile(
-        r"\b(?:said|says|stated|reported|told|explained|stressed)\s+((?:[A-Z][\w\-]*\s*){1,4})"
+        r"\b(?:said|says|stated|reported|told|explained|stressed)\s+"
+        r"((?:[A-Z][\w\-]*(?:'s|’s)?\s*){1,6})"
     ),
 ]
 _CUE_WORDS = re.compile(
     r"\b(?:[Ll]aut|[Nn]ach|Angaben|zufolge|[Ww]ie|[Ss]o|heißt|es|in|mitteilte|[Aa]uch|"
     rf"{_VERBS}|{_SUBJECT_VERBS}|[Dd]er|[Dd]ie|[Dd]as|des|dem|den|einer|eines|einem)\b"
 )
-_QUOTE_MARKS = re.compile(r"[„“”\"«»‹›]|‚[^‘’]+[‘’]")
 _CONTINUES = re.compile(  # Konjunktiv I, "demnach", "hieß es": the previous source goes on
     r"\b(?:sei|seien|habe|hätten|werde|würden|könne|müsse|wolle|solle|dürfe|gebe|stehe|liege|"
     r"demnach|hieß\s+es|heißt\s+es)\b"
 )
+# Words of a cue that name no source of their own ("laut den Angaben", "dem Bericht zufolge").
+_GENERIC_SOURCE = re.compile(
+    r"\b(?:Angaben|Bericht(?:en|s)?|Mitteilung|Informationen|Erkenntnissen|Schätzungen|"
+    r"Darstellung|Aussagen?|Papier|Studie|Untersuchung|Ermittlungen|Ermittlern|"
+    r"[Dd](?:er|ie|as|es|em|en)|[Ee]ine[mnrs]?)\b|[\s,.]"
+)
+# A name in apposition right after a cue: "sagte der Gouverneur von Vermont, Phil Scott,".
+_APPOSITION = re.compile(
+    r"^(?:\s+(?:des|der|von|aus|im|in)\s+[^,.]{1,60})?,\s+"
+    r"((?:[A-ZÄÖÜ][\w\-]+\s+){1,2}[A-ZÄÖÜ][\w\-]+)\s*(?:[,.;]|$)"
+)
 _CONTINUING_CUE = re.compile(r"\b(?:heißt|hieß)\s+es\b")
-_DENIAL = re.compile(
-    r"\b(?:bestreit\w*|bestritt\w*|dementi\w*|zurückgewiesen|zurückzuweisen|leugne\w*|"
-    r"[Dd]enied|denies|deny)\b|\b(?:wies|weist|weisen|wiesen)\b[^.]*\bzurück\b|\babsurd\b"
-)
-_ALLEGATION = re.compile(
-    r"\b(?:vorwerfen|vorgeworfen|[Vv]orw[uü]rf\w*|beschuldig\w*|bezichtig\w*|"
-    r"accus\w*|alleg\w*)\b|\b(?:werfen|wirft|warf|warfen)\b[^.]*\bvor\b"
-)
 _PRONOUN_START = re.compile(
     r"^(?:[Tt]his|[Tt]hat|[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I|[Tt]here)(?:\s|$)"
-)
-_WORDS_QUOTED = re.compile(
-    r"[„“”\"«»‹›‚‘][^„“”\"«»‹›‚‘’]*?\w[\w\-]*\s+\w[^„“”\"«»‹›‚‘’]*[“”\"«»‹›‘’]"
 )
 # A speech act in German: the verbs of saying, promising, thanking, stressing, warning, ...
 _DE_SPEECH = re.compile(
@@ -125,7 +123,9 @@ _EN_SPEECH = (
     r"added|insisted|reaffirmed|reiterated|stated|declared|noted|argued|claimed|accused|"
     r"denied|rejected|admitted|reported|wrote|mentioned|urged|replied|revealed|threatened|"
     r"indicated|suggested|signall?ed|hinted|predicted|acknowledged|conceded|proposed|recalled|"
-    r"pointed\s+out|made\s+(?:it\s+)?clear"
+    r"pointed\s+out|made\s+(?:it\s+)?clear|"
+    r"claims|warns|accuses|denies|insists|reports|confirms|stresses|announces|states|argues|"
+    r"rejects|thanks|promises|pledges|tells|informs|assures|emphasi[sz]es|expresses|admits"
 )
 _EN_SUBJECT = re.compile(  # "In return, Shoigu thanked Kim ...", "He has also stressed ..."
     r"^(?:[^,]{0,60},\s+)?(?P<subject>[A-Z][\w\-’'.]*(?:\s+[\w\-’'.]+){0,7}?)"
@@ -248,6 +248,20 @@ def _speaking_subject(sentence: str, english: str) -> str:
     return subject
 
 
+def speech_subject(english: str) -> tuple[str, ...]:
+    """Who an English sentence says speaks ("Sergei Shoigu, the Security Council
+    secretary, informed ..." -> ("Sergei Shoigu", "the Security Council secretary")): the
+    subject of a verb of saying at its start, with its apposition; () for none or a pronoun."""
+    match = _EN_SUBJECT.match(english.strip(" '\"“„"))
+    if match is None:
+        return ()
+    subject = match.group("subject").strip(" ,")
+    if subject.casefold() in _PRONOUNS or _NOT_SUBJECT.search(subject):
+        return ()
+    apposition = (match.groupdict().get("apposition") or "").strip()
+    return (subject, apposition) if apposition else (subject,)
+
+
 def _titled(speaker: str, earlier: str) -> str:
     """A speaker named only by a title ("the President of the DPRK") as the name the English
     gave that title before ("North Korean President Kim Jong Un" -> "Kim Jong Un"), or
@@ -260,16 +274,6 @@ def _titled(speaker: str, earlier: str) -> str:
     return names[-1] if names else speaker
 
 
-def _kind(sentence: str, *, named: bool) -> Kind:
-    if _DENIAL.search(sentence):
-        return "denial"
-    if _ALLEGATION.search(sentence):
-        return "allegation"
-    if _WORDS_QUOTED.search(sentence):
-        return "quote"
-    return "report" if named else "statement"
-
-
 def attribute(
     sentence: str,
     english: str,
@@ -280,29 +284,40 @@ def attribute(
     """The attribution of `sentence` (`english`: its translation, or ""); `previous`: the
     paragraph's sentence before it, whose speaker a cue-less quotation or Konjunktiv I
     sentence continues; `last_named`: the chunk's last sentence with a named speaker, whom a
-    pronoun subject ("Er betonte") continues."""
+    pronoun subject ("Er betonte"), a cue without a name ("laut den Angaben") or Konjunktiv I
+    in any paragraph continues."""
     cues = find_cues(sentence, language)
     continues = previous is not None and previous.named
     if cues and continues and _CONTINUING_CUE.search(cues[0]):  # "heißt es in der Mitteilung"
         assert previous is not None
-        return Attribution(previous.speaker, cues[0], _kind(sentence, named=True), named=True)
+        return Attribution(previous.speaker, cues[0], kind_of(sentence, named=True), named=True)
     if cues:
         found = _english_speaker(english)
         source = _source_speaker(cues[0])
+        if not _GENERIC_SOURCE.sub("", source).strip() and last_named is not None:
+            # "laut den Angaben", "dem Bericht zufolge": the source named before
+            kind = kind_of(sentence, named=True)
+            return Attribution(last_named.speaker, cues[0], kind, named=True)
         if not found or not _names_in(found, sentence):
             found = _english_form(source, english) if english else source
+        after = sentence[sentence.find(cues[0]) + len(cues[0]) :]
+        if named_after := _APPOSITION.match(after):  # "..., sagte der Gouverneur, Phil Scott."
+            found = named_after.group(1)
         return Attribution(
-            found or source or OUTLET, cues[0], _kind(sentence, named=True), named=True
+            found or source or OUTLET, cues[0], kind_of(sentence, named=True), named=True
         )
     subject = _speaking_subject(sentence, english) if language != "en" else ""
     if subject.casefold() in _PRONOUNS and last_named is not None:
-        return Attribution(last_named.speaker, "", _kind(sentence, named=True), named=True)
+        return Attribution(last_named.speaker, "", kind_of(sentence, named=True), named=True)
     if subject and subject.casefold() not in _PRONOUNS:
-        return Attribution(subject, "", _kind(sentence, named=True), named=True)
-    if continues and (_QUOTE_MARKS.search(sentence) or _CONTINUES.search(sentence)):
+        return Attribution(subject, "", kind_of(sentence, named=True), named=True)
+    if continues and (QUOTE_MARKS.search(sentence) or _CONTINUES.search(sentence)):
         assert previous is not None
-        return Attribution(previous.speaker, "", _kind(sentence, named=True), named=True)
-    return Attribution(OUTLET, "", _kind(sentence, named=False), named=False)
+        return Attribution(previous.speaker, "", kind_of(sentence, named=True), named=True)
+    if last_named is not None and _CONTINUES.search(sentence):
+        # Konjunktiv I is reported speech: in a new paragraph too, the last source goes on.
+        return Attribution(last_named.speaker, "", kind_of(sentence, named=True), named=True)
+    return Attribution(OUTLET, "", kind_of(sentence, named=False), named=False)
 
 
 def attribute_all(
@@ -327,9 +342,24 @@ def attribute_all(
         if previous is not None and got.cue and not previous.cue and _BACKWARD.match(text):
             # "Kim hat ... mitgeteilt. Dies berichtet die KCNA.": the cue covers the sentence
             # before, whose source is then the one cited (relaying any speaker it names).
-            kind = _kind(sentences_by_number[previous_number], named=True)
+            kind = kind_of(sentences_by_number[previous_number], named=True)
             out[previous_number] = Attribution(got.speaker, "", kind, named=True)
         previous = out[number] = got
         previous_number = number
         last_named = got if got.named else last_named
+    return _named_ahead(out, sentences)
+
+
+def _named_ahead(
+    out: dict[int, Attribution], sentences: list[tuple[int, int, str]]
+) -> dict[int, Attribution]:
+    """A cue without a name before any source ("Tote gab es laut den Angaben nicht.") takes
+    the next source its paragraph names ("..., sagte Vizepräsident Fuat Oktay.")."""
+    for i, (number, paragraph, _) in enumerate(sentences):
+        got = out[number]
+        if got.speaker != OUTLET or not got.cue:
+            continue
+        ahead = (out[n] for n, p, _ in sentences[i + 1 :] if p == paragraph)
+        if source := next((a for a in ahead if a.named and a.speaker != OUTLET), None):
+            out[number] = Attribution(source.speaker, got.cue, got.kind, named=True)
     return out

@@ -1,17 +1,21 @@
-"""What a translation lost of its source: numbers, number words, weekdays, months, acronyms.
+"""What a translation lost of its source: numbers, dates, acronyms, countries, accusations.
 
 A small model turns "3474 Schuss" into "34, 74 rounds", "am Dienstag" into nothing and
 "dreieinhalb Jahre" into "three years". Code sees that cheaply: every number of the source
 (digits or a number word) must be in the English as a value, every weekday and month by its
-English name, every acronym as written. `lost` names what is missing, in the English form a
-re-ask can ask for; the translate step then asks once more with that list.
+English name, every acronym as written, every nationality by its country, and an accusation
+or a denial by a verb of accusing or denying. `lost` names what is missing, in the English
+form a re-ask can ask for; the translate step then asks once more with that list.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["lost"]
+from summarizer.alignment import JOINED, align
+
+__all__ = ["lost", "lost_in_sentences"]
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,:]\d+)*")
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
@@ -50,6 +54,36 @@ _MONTHS = {
     "dezember": "December",
 }  # fmt: skip
 _MONTH_NAMES = list(dict.fromkeys(_MONTHS.values()))
+# Nationality adjectives (by stem) and what their English names; "nordkoreanische Munition"
+# rendered "Russian munitions" loses the country.
+_NATIONALITIES = {
+    "nordkorean": ("North Korea", "DPRK", "Pyongyang"),
+    "südkorean": ("South Korea", "Seoul"),
+    "russisch": ("Russia", "Moscow", "Kremlin"),
+    "ukrainisch": ("Ukrain", "Kyiv", "Kiev"),
+    "chinesisch": ("China", "Chinese", "Beijing"),
+    "amerikanisch": ("America", "US", "U.S.", "Washington"),
+    "französisch": ("France", "French", "Paris"),
+    "britisch": ("Brit", "UK", "London", "England", "£", "sterling"),
+    "türkisch": ("Turk", "Ankara"),
+    "iranisch": ("Iran", "Tehran"),
+    "japanisch": ("Japan", "Tokyo"),
+    "israelisch": ("Israel",),
+    "syrisch": ("Syria", "Damascus"),
+    "polnisch": ("Poland", "Polish", "Warsaw"),
+    "italienisch": ("Ital", "Rome"),
+    "spanisch": ("Spain", "Spanish", "Madrid"),
+    "österreichisch": ("Austria", "Vienna"),
+    "indisch": ("India",),
+}
+# Verbs of accusing and denying: "werfen Nordkorea vor" rendered "threaten North Korea"
+# turns an accusation into a threat. Each (German pattern, English stems it needs).
+_SPEECH_ACTS = (
+    (re.compile(r"\b(?:werfen|wirft|warf|warfen)\b[^.;]*\bvor\b|\bvorgeworfen\b|\bVorw[uü]rf"),
+     ("accus", "alleg", "charg", "blame", "reproach"), "accuse"),
+    (re.compile(r"\b(?:weist|weisen|wies|wiesen)\b[^.;]*\bzurück\b|\bzurückgewiesen\b|\bdementier"),
+     ("reject", "deni", "deny", "dismiss", "refut", "rebuff", "repudiat"), "reject"),
+)  # fmt: skip
 # German acronyms whose English is another spelling: each may appear as any of these.
 _ACRONYMS = {
     "USA": ("US", "U.S.", "USA", "United States", "America"),
@@ -135,9 +169,33 @@ def _has(number: float, found: set[float], english: str) -> bool:
 
 def lost(source: str, english: str, language: str) -> list[str]:
     """What `english` lost of `source` (in `language`), each named in English as the
-    re-ask asks for it ("3,474", "Tuesday", "CDU"); [] when it kept everything checked."""
+    re-ask asks for it ("3,474", "Tuesday", "CDU", "North Korea", "accuse"); [] when it
+    kept everything checked."""
+    return lost_in_sentences([source], english, language)
+
+
+def lost_in_sentences(sources: Sequence[str], english: str, language: str) -> list[str]:
+    """`lost` for a paragraph of `sources` sentences: numbers, dates and acronyms anywhere
+    in its English; countries and accusations in the English of their own sentence
+    (`summarizer.alignment`), where another sentence naming the country does not count."""
     if language != "de" or not english.strip():
         return []
+    missing = _counted(" ".join(sources), english)
+    aligned = align(sources, english)
+    pairs = list(zip(sources, aligned, strict=True))
+    if any(e is None for e in aligned):
+        pairs = [(" ".join(sources), english)]
+    for i, (source, rendering) in enumerate(pairs):
+        if rendering == JOINED:
+            continue
+        if i + 1 < len(pairs) and pairs[i + 1][1] == JOINED:
+            source = f"{source} {pairs[i + 1][0]}"
+        missing += [m for m in _meant(source, rendering or "") if m not in missing]
+    return missing
+
+
+def _counted(source: str, english: str) -> list[str]:
+    """The numbers, weekdays, months, scale words and acronyms of `source` not in `english`."""
     missing: list[str] = []
     folded = english.casefold()
     found = _english_numbers(english)
@@ -157,4 +215,20 @@ def lost(source: str, english: str, language: str) -> list[str]:
         spellings = _ACRONYMS.get(acronym, (acronym,))
         if not any(s.casefold() in folded for s in spellings) and spellings[0] not in missing:
             missing.append(spellings[0])
+    return missing
+
+
+def _meant(source: str, english: str) -> list[str]:
+    """The countries of `source`'s nationality adjectives, and its accusing or denying, that
+    `english` does not render."""
+    missing: list[str] = []
+    folded = english.casefold()
+    for word in _WORD.findall(source):
+        stem = next((n for n in _NATIONALITIES if word.casefold().startswith(n)), None)
+        names = _NATIONALITIES[stem] if stem else ()
+        if names and not any(e.casefold() in folded for e in names) and names[0] not in missing:
+            missing.append(names[0])
+    for pattern, stems, verb in _SPEECH_ACTS:
+        if pattern.search(source) and not any(s in folded for s in stems) and verb not in missing:
+            missing.append(verb)
     return missing

@@ -56,13 +56,17 @@ def test_quotations_and_reported_speech_continue_the_paragraphs_speaker() -> Non
         (1, 0, "Bei dem Treffen sagte Kim, die USA hätten der Ukraine grünes Licht gegeben."),
         (2, 0, "Moskau solle nun „auf die feindlichen Kräfte reagieren“."),
         (3, 0, "Die Lage sei ernst."),
-        (4, 1, "Die Lage sei ernst."),  # a new paragraph: nobody to continue
+        (4, 1, "Die Lage sei ernst."),  # Konjunktiv I: in a new paragraph too
+        (5, 2, "„Wir sind bereit.“"),  # a bare quotation continues only in its paragraph
+        (6, 3, "Die Sonne schien."),
     ]
     got = attribute_all(sentences, {}, "de")
     assert [(a.speaker, a.kind) for a in got.values()] == [
         ("Kim", "report"),
         ("Kim", "quote"),
         ("Kim", "report"),
+        ("Kim", "report"),
+        (OUTLET, "quote"),
         (OUTLET, "statement"),
     ]
 
@@ -151,3 +155,40 @@ def test_quotation_marks_make_a_quote_only_around_two_words_or_more() -> None:
     assert (got.speaker, got.kind) == (OUTLET, "quote")
     got = attribute("Das Wort „Krise“ fiel oft.", "", "de")
     assert got.kind == "statement"
+
+
+def test_a_cue_naming_no_one_takes_the_source_named_before_or_after_it() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, "Tote gab es laut den Angaben nicht."),
+        (2, 0, "Dutzende hätten ihre Häuser verlassen müssen, sagte Vizepräsident Fuat Oktay."),
+        (3, 1, "Dem Bericht zufolge wurden Hunderte Gebäude beschädigt."),
+        (4, 2, "Seit dem Beben habe es fast 200 Nachbeben gegeben."),
+    ]
+    got = attribute_all(sentences, {}, "de")
+    assert {a.speaker for a in got.values()} == {"Vizepräsident Fuat Oktay"}
+    assert got[1].cue == "laut den Angaben"
+
+
+def test_a_name_in_apposition_to_the_cue_is_the_speaker() -> None:
+    from summarizer.attribution import attribute
+
+    got = attribute(
+        "„Die Untersuchung ist wichtig“, sagte der republikanische Gouverneur des "
+        "US-Bundesstaates Vermont, Phil Scott, dem Sender CNN.",
+        "",
+        "de",
+    )
+    assert (got.speaker, got.kind) == ("Phil Scott", "quote")
+
+
+def test_titles_in_quotation_marks_are_no_quote_and_a_quotation_may_end_a_sentence() -> None:
+    from summarizer.claim_kind import kind_of
+
+    assert kind_of("Der Roman „Die Kakerlake“ erscheint im November.", named=False) == ("statement")
+    assert kind_of('Es geht um einen Mann namens "Jim Sams".', named=True) == "report"
+    assert kind_of('Zuvor hatte "AviationNetOnline" darüber berichtet.', named=True) == "report"
+    ending = 'Einige von ihnen gaben an, vergewaltigt worden zu sein", sagte Sabo.'
+    assert kind_of(ending, named=True) == "quote"
+    assert kind_of("Sie sprach von einer „dürftigen Bilanz“.", named=True) == "quote"

@@ -26,6 +26,29 @@ def test_lost_numbers_weekdays_months_and_acronyms_are_named_in_english() -> Non
         assert lost(german, english, "de") == missing, german
 
 
+def test_countries_and_accusations_are_checked_in_their_own_sentence() -> None:
+    from summarizer.fidelity import lost_in_sentences
+
+    sources = [
+        "Die USA und Südkorea werfen Nordkorea vor, Russland Waffen zu liefern.",
+        "Kiew zufolge wurde nordkoreanische Munition an Angriffsorten gefunden.",
+        "Pjöngjang weist die Vorwürfe zurück.",
+    ]
+    poor = (
+        "The USA and South Korea are threatening North Korea with weapons for Russia. "
+        "Kyiv says Russian munitions were found at attack sites. "
+        "Pyongyang rejects the accusations."
+    )
+    # "North Korea" is in the first sentence, but the second sentence's English lost it.
+    assert lost_in_sentences(sources, poor, "de") == ["accuse", "North Korea"]
+    good = (
+        "The USA and South Korea accuse North Korea of supplying Russia with weapons. "
+        "According to Kyiv, North Korean munitions were found at attack sites. "
+        "Pyongyang rejects the accusations."
+    )
+    assert lost_in_sentences(sources, good, "de") == []
+
+
 def test_faithful_renderings_lose_nothing() -> None:
     cases = [
         ("Am Dienstagabend sagte er, er sei seit dreieinhalb Jahren im Amt.",

@@ -10,7 +10,7 @@ from summarizer.budget import TRANSLATION_PIECE_CHARS, translation_budget
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation, clean_translation, turn
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
-from summarizer.fidelity import lost
+from summarizer.fidelity import lost_in_sentences
 from summarizer.language import detect_language
 
 __all__ = ["translate_chunks", "translate_turn"]
@@ -59,7 +59,8 @@ async def translate_turn(
     to keep; the answer that lost less stays ("" for `language`: no check). Returns the
     cleaned English."""
     this = turn(sentences, translate=True)
-    source = " ".join(s.text for s in sentences)
+    texts = [s.text for s in sentences]
+    source = " ".join(texts)
     try:
         raw = await _ask(turns, this, name, calls, source)
     except OutputTruncatedError:
@@ -75,15 +76,14 @@ async def translate_turn(
             f"{name}: the model returned an empty translation", task=name, last_output=raw
         )
     copied = detect_language(cleaned) == language  # untranslated: no English to check
-    if not copied and (missing := lost(source, cleaned, language)):
+    if not copied and (missing := lost_in_sentences(texts, cleaned, language)):
         again = {**this, "keep": missing}
         try:
             fixed = await _ask(turns, again, f"{name}.keep", calls, source)
         except (OutputTruncatedError, ValidationFailedError):
             fixed = ""
-        if (better := clean_translation(fixed)) and len(lost(source, better, language)) < len(
-            missing
-        ):
+        better = clean_translation(fixed)
+        if better and len(lost_in_sentences(texts, better, language)) < len(missing):
             turns.append({**again, "answer": fixed})
             return better
     turns.append({**this, "answer": raw})

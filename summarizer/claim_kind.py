@@ -1,0 +1,56 @@
+"""A claim's kind from its sentence: denial, allegation, quote, report or statement.
+
+Rules, not the model, decide it: `denial` and `allegation` by their verbs, `quote` when
+quotation marks hold words (two or more: one quoted word is a term, not a quotation; nor is
+a title after "Roman", "namens", ...), or end a quotation begun the sentence before,
+`report` for any other attributed sentence, `statement` for the outlet's own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+__all__ = ["QUOTE_MARKS", "Kind", "kind_of"]
+
+Kind = Literal["statement", "quote", "allegation", "denial", "report"]
+
+QUOTE_MARKS = re.compile(r"[„“”\"«»‹›]|‚[^‘’]+[‘’]")
+_DENIAL = re.compile(
+    r"\b(?:bestreit\w*|bestritt\w*|dementi\w*|zurückgewiesen|zurückzuweisen|leugne\w*|"
+    r"[Dd]enied|denies|deny)\b|\b(?:wies|weist|weisen|wiesen)\b[^.]*\bzurück\b|\babsurd\b"
+)
+_ALLEGATION = re.compile(
+    r"\b(?:vorwerfen|vorgeworfen|[Vv]orw[uü]rf\w*|beschuldig\w*|bezichtig\w*|"
+    r"accus\w*|alleg\w*)\b|\b(?:werfen|wirft|warf|warfen)\b[^.]*\bvor\b"
+)
+_WORDS_QUOTED = re.compile(
+    r"[„“”\"«»‹›‚‘][^„“”\"«»‹›‚‘’]*?\w[\w\-]*\s+\w[^„“”\"«»‹›‚‘’]*[“”\"«»‹›‘’]"
+)
+# A quotation mark after a title word quotes a name, not words said: der Roman „Die
+# Kakerlake“, ein Mann namens „Jim Sams“, Erzählung „Die Verwandlung“.
+_TITLE_BEFORE = re.compile(
+    r"\b(?:Roman|Romans|Erzählung|Buch|Buches|Film|Films|Titel|Serie|Album|Song|Lied|Stück|"
+    r"Oper|Zeitung|Magazin|Sendung|Show|Kampagne|Aktion|Operation|Motto|Projekt|Programm|"
+    r"namens|genannt|Name|Namen|Original|Portal|Website|Plattform|Blog|Hashtag)\W*$"
+)
+# The end of a quotation that began in the sentence before: „Die Opfer wurden misshandelt.
+# Einige gaben an, vergewaltigt worden zu sein“, sagte Sabo.
+_QUOTE_ENDS = re.compile(r"^[^„“”\"«»‹›]{12,}[“”\"«»‹›]\s*,?\s*\w")
+
+
+def kind_of(sentence: str, *, named: bool) -> Kind:
+    """The kind of a claim on `sentence`; `named`: someone other than the outlet asserts it."""
+    if _DENIAL.search(sentence):
+        return "denial"
+    if _ALLEGATION.search(sentence):
+        return "allegation"
+    quoted = [
+        m
+        for m in _WORDS_QUOTED.finditer(sentence)
+        if not _TITLE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()])
+    ]
+    ends = len(QUOTE_MARKS.findall(sentence)) % 2 == 1 and _QUOTE_ENDS.match(sentence)
+    if quoted or ends:
+        return "quote"
+    return "report" if named else "statement"

@@ -1,0 +1,70 @@
+"""Summary sentences and key points that restate a claim keep the claim's speaker.
+
+A small model summarizing "Kim told Shoigu that North Korea supports Russia" writes "Shoigu
+told Kim that he supports Russia": the same words with the roles swapped. Code catches that
+when the summary sentence names who speaks: the claim it restates (the one sharing most of
+its content words) has a named speaker, and the summary's speaker is not that one. Such a
+sentence is replaced by the claim's own English, which is a translation of the source.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+
+from summarizer.attribution import OUTLET, speech_subject
+from summarizer.schema import Claim
+from summarizer.tasks import SummaryDraft
+
+__all__ = ["restated_faithfully"]
+
+_CONTENT = re.compile(r"\d+|[^\W\d_]{4,}")
+_RESTATES = 0.5  # share of a sentence's content words a claim must have for it to restate it
+
+
+def restated_faithfully(draft: SummaryDraft, claims: Sequence[Claim]) -> SummaryDraft:
+    """The draft with each summary sentence and key point that gives a claim to the wrong
+    speaker replaced by that claim's English."""
+    return draft.model_copy(
+        update={
+            "summary_sentences": [_faithful(s, claims) for s in draft.summary_sentences],
+            "key_points_en": [_faithful(p, claims) for p in draft.key_points_en],
+        }
+    )
+
+
+def _faithful(text: str, claims: Sequence[Claim]) -> str:
+    speakers = speech_subject(text)
+    if not speakers:
+        return text
+    claim = _restated(text, speakers, claims)
+    if claim is None or claim.speaker == OUTLET:
+        return text
+    if any(_same_party(s, claim.speaker) for s in speakers):
+        return text
+    return claim.text_en
+
+
+def _words(text: str) -> set[str]:
+    return {w[:5] for w in _CONTENT.findall(text.casefold())}
+
+
+def _restated(text: str, speakers: Sequence[str], claims: Sequence[Claim]) -> Claim | None:
+    """The claim `text` restates: the one sharing most of its content words (its speakers'
+    words aside), if it shares at least half of them."""
+    words = _words(text) - _words(" ".join(speakers))
+    if not words:
+        return None
+    best = max(claims, key=lambda c: len(words & _words(c.text_en)), default=None)
+    if best is None or len(words & _words(best.text_en)) < _RESTATES * len(words):
+        return None
+    return best
+
+
+def _same_party(one: str, other: str) -> bool:
+    """Whether two speakers name the same party: a word of one is a word of the other,
+    spelling aside ("Schoigu"/"Shoigu", "Korean"/"Korea")."""
+    first = [w.casefold() for w in re.findall(r"[^\W\d_]{3,}", one) if w[0].isupper()]
+    second = [w.casefold() for w in re.findall(r"[^\W\d_]{3,}", other) if w[0].isupper()]
+    return any(difflib.SequenceMatcher(None, a, b).ratio() >= 0.75 for a in first for b in second)

@@ -1,0 +1,71 @@
+"""Summary sentences and key points that give a claim to the wrong speaker."""
+
+from __future__ import annotations
+
+from summarizer.restatement import restated_faithfully
+from summarizer.schema import Claim
+from summarizer.tasks import SummaryDraft
+
+SOURCE = "Kim sicherte Schoigu zu, Russland zu unterstützen. Schoigu dankte Kim für die Hilfe."
+
+
+def claim(text_en: str, speaker: str, quote: str) -> Claim:
+    start = SOURCE.index(quote)
+    return Claim(
+        text_en=text_en,
+        speaker=speaker,
+        attribution="",
+        kind="report",
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+    )
+
+
+CLAIMS = [
+    claim(
+        "Kim assured Shoigu that North Korea is ready to support Russia in the war.",
+        "Kim",
+        "Kim sicherte Schoigu zu, Russland zu unterstützen.",
+    ),
+    claim(
+        "Shoigu thanked Kim for his support and solidarity.",
+        "Shoigu",
+        "Schoigu dankte Kim für die Hilfe.",
+    ),
+]
+
+
+def draft(sentences: list[str], points: list[str]) -> SummaryDraft:
+    return SummaryDraft(
+        title_en="Kim and Shoigu meet",
+        summary_sentences=sentences,
+        key_points_en=points,
+        entities=[],
+    )
+
+
+def test_a_restatement_with_the_roles_swapped_takes_the_claims_english() -> None:
+    swapped = draft(
+        [
+            "Sergei Schoigu, Russian Security Council Secretary, informed Kim that he is ready "
+            "to support Russia in the war.",
+            "The two met in Pyongyang.",
+        ],
+        ["Kim thanks Russia for its support and solidarity", "They met", "They talked"],
+    )
+    got = restated_faithfully(swapped, CLAIMS)
+    assert got.summary_sentences == [CLAIMS[0].text_en, "The two met in Pyongyang."]
+    assert got.key_points_en == [CLAIMS[1].text_en, "They met", "They talked"]
+
+
+def test_a_restatement_with_the_right_speaker_or_none_stays() -> None:
+    faithful = draft(
+        [
+            "Kim Jong Un told Shoigu that North Korea is ready to support Russia in the war.",
+            "Russia's Security Council secretary Sergei Shoigu thanked Kim for his support.",
+            "Shoigu said the weather was fine.",  # restates no claim: nothing to check
+        ],
+        ["Kim supports Russia", "Shoigu's thanks", "He said it was ready to support Russia"],
+    )
+    assert restated_faithfully(faithful, CLAIMS) == faithful
