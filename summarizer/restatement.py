@@ -21,6 +21,7 @@ __all__ = ["restated_faithfully"]
 
 _CONTENT = re.compile(r"\d+|[^\W\d_]{4,}")
 _RESTATES = 0.5  # share of a sentence's content words a claim must have for it to restate it
+_MIN_SHARED = 3  # and at least this many: two shared words are a topic, not a restatement
 
 
 def restated_faithfully(draft: SummaryDraft, claims: Sequence[Claim]) -> SummaryDraft:
@@ -52,12 +53,13 @@ def _words(text: str) -> set[str]:
 
 def _restated(text: str, speakers: Sequence[str], claims: Sequence[Claim]) -> Claim | None:
     """The claim `text` restates: the one sharing most of its content words (its speakers'
-    words aside), if it shares at least half of them."""
+    words aside), if it shares at least half of them, and three or more."""
     words = _words(text) - _words(" ".join(speakers))
     if not words:
         return None
     best = max(claims, key=lambda c: len(words & _words(c.text_en)), default=None)
-    if best is None or len(words & _words(best.text_en)) < _RESTATES * len(words):
+    shared = len(words & _words(best.text_en)) if best is not None else 0
+    if shared < max(_MIN_SHARED, _RESTATES * len(words)):
         return None
     return best
 
