@@ -99,35 +99,36 @@ _ACRONYMS = {
 }
 
 
-def _source_numbers(text: str) -> list[tuple[float, str]]:
+def _source_numbers(text: str) -> list[tuple[float, str, str]]:
     """Every number of a German `text` with the English form a re-ask asks for: "20.000" ->
     20000 ("20,000"), "7,6" -> 7.6, "2019" -> "2019"; a date "27.09.2019" or a time "10.30"
-    by its parts; number words ("sechs", "dreieinhalb") by their value."""
-    out: list[tuple[float, str]] = []
+    by its parts; number words ("sechs", "dreieinhalb") by their value. Each with the
+    source's own words for it."""
+    out: list[tuple[float, str, str]] = []
     for match in _NUMBER.finditer(text):
-        token = match.group(0).rstrip(".,:")
+        token = original = match.group(0).rstrip(".,:")
         dotted = text[match.start() : match.end() + 1].rstrip(" ,;)")  # "3.10." keeps its dot
         if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", token):  # thousands, maybe decimals
             token = token.replace(".", "")
         if re.fullmatch(r"\d+(?:,\d+)?", token):
             number = float(token.replace(",", "."))
             plain = len(token) == 4 or number != int(number)
-            out.append((number, _english(number, plain=plain)))
+            out.append((number, _english(number, plain=plain), original))
             continue
         if date := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{2,4})?", dotted):
             day, month, year = date.groups()
-            out.append((float(day), day))
+            out.append((float(day), day, dotted))
             if 1 <= int(month) <= 12:  # "27.09." -> "September" (or 9)
-                out.append((float(month), _MONTH_NAMES[int(month) - 1]))
+                out.append((float(month), _MONTH_NAMES[int(month) - 1], dotted))
             if year:
-                out.append((float(year), year))
+                out.append((float(year), year, dotted))
             continue
         for part in re.split(r"[.,:]", token):  # times, versions
             if part:
-                out.append((float(part), _english(float(part), plain=True)))
+                out.append((float(part), _english(float(part), plain=True), original))
     for word in _WORD.findall(text):
         if (value := _DE_WORDS.get(word.casefold())) is not None:
-            out.append((value, _english(value, plain=False)))
+            out.append((value, _english(value, plain=False), word))
     return out
 
 
@@ -196,39 +197,44 @@ def lost_in_sentences(sources: Sequence[str], english: str, language: str) -> li
 
 def _counted(source: str, english: str) -> list[str]:
     """The numbers, weekdays, months, scale words and acronyms of `source` not in `english`."""
-    missing: list[str] = []
+    missing: dict[str, str] = {}  # English form -> as the re-ask names it
     folded = english.casefold()
     found = _english_numbers(english)
-    for number, form in _source_numbers(source):
-        kept = _has(number, found, english) or form.casefold() in folded
-        if not kept and form not in missing:
-            missing.append(form)
+    for number, form, words in _source_numbers(source):
+        if not (_has(number, found, english) or form.casefold() in folded):
+            missing.setdefault(form, _named(form, words))
     for word in _WORD.findall(source):
         key = word.casefold()
         # "Dienstagabend", "dienstags" name the weekday; a month only as itself ("Julia").
         names = [name for stem, name in _WEEKDAYS.items() if key.startswith(stem)]
         names += [name for table in (_MONTHS, _SCALES) if (name := table.get(key, ""))]
         for name in names:
-            if name.casefold() not in folded and name not in missing:
-                missing.append(name)
+            if name.casefold() not in folded:
+                missing.setdefault(name, _named(name, word))
     for acronym in _ACRONYM.findall(source):
         spellings = _ACRONYMS.get(acronym, (acronym,))
-        if not any(s.casefold() in folded for s in spellings) and spellings[0] not in missing:
-            missing.append(spellings[0])
-    return missing
+        if not any(s.casefold() in folded for s in spellings):
+            missing.setdefault(spellings[0], _named(spellings[0], acronym))
+    return list(missing.values())
 
 
 def _meant(source: str, english: str) -> list[str]:
     """The countries of `source`'s nationality adjectives, and its accusing or denying, that
     `english` does not render."""
-    missing: list[str] = []
+    missing: dict[str, str] = {}
     folded = english.casefold()
     for word in _WORD.findall(source):
         stem = next((n for n in _NATIONALITIES if word.casefold().startswith(n)), None)
         names = _NATIONALITIES[stem] if stem else ()
-        if names and not any(e.casefold() in folded for e in names) and names[0] not in missing:
-            missing.append(names[0])
+        if names and not any(e.casefold() in folded for e in names):
+            missing.setdefault(names[0], _named(names[0], word))
     for pattern, stems, verb in _SPEECH_ACTS:
-        if pattern.search(source) and not any(s in folded for s in stems) and verb not in missing:
-            missing.append(verb)
-    return missing
+        if (match := pattern.search(source)) and not any(s in folded for s in stems):
+            missing.setdefault(verb, _named(verb, match.group(0)))
+    return list(missing.values())
+
+
+def _named(english: str, source: str) -> str:
+    """An item as a re-ask names it: its English, and the source's words when they differ
+    ("Tuesday (Dienstag)", "20,000 (20.000)", "KCNA")."""
+    return english if english == source else f"{english} ({source})"

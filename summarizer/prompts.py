@@ -43,6 +43,9 @@ class Message(BaseModel):
     role: Literal["system", "user", "assistant"]
     content: str = Field(min_length=1)
     repeat: Literal["turns"] | None = None
+    when: str | None = Field(
+        None, description="In a `repeat` block: sent only for items where this field is set."
+    )
 
 
 class _PromptFile(BaseModel):
@@ -83,7 +86,9 @@ class PromptTemplate:
                 j += 1
             for n, item in enumerate((context or {}).get(block) or []):
                 for m in messages[i:j]:
-                    if m.role == "assistant" and item.get("answer") is None:
+                    if m.when is not None and not item.get(m.when):
+                        continue
+                    if m.when is None and m.role == "assistant" and item.get("answer") is None:
                         continue
                     out.append({"role": m.role, "content": _in_turn(m.content, block, n)})
             i = j

@@ -12,15 +12,16 @@ from summarizer.testing import FakeLLMServer, FakeReply
 def test_lost_numbers_weekdays_months_and_acronyms_are_named_in_english() -> None:
     cases = [  # (German, English, what the English lost)
         ("Seit 2014 fehlen fast 20.000 Schuss Munition.",
-         "Since 2014, almost 20, 000 rounds of ammunition are missing.", ["20,000"]),
+         "Since 2014, almost 20, 000 rounds of ammunition are missing.", ["20,000 (20.000)"]),
         ("Bislang sind 3474 Schuss wieder aufgetaucht, sagte Tauber (CDU).",
          "So far 34, 74 rounds have turned up again, said Tauber.", ["3474", "CDU"]),
         ("Am Dienstag sagte er, er sei seit dreieinhalb Jahren im Amt.",
-         "He said he had been in office for three years.", ["3.5", "Tuesday"]),
+         "He said he had been in office for three years.",
+         ["3.5 (dreieinhalb)", "Tuesday (Dienstag)"]),
         ("Die Kosten liegen bei 1,5 Milliarden Euro.", "The costs are 1.5 million euros.",
-         ["billion"]),
-        ("Am 3.10. war Feiertag.", "On 3 November it was a holiday.", ["October"]),
-        ("Sechs Maschinengewehre fehlen.", "Machine guns are missing.", ["6"]),
+         ["billion (Milliarden)"]),
+        ("Am 3.10. war Feiertag.", "On 3 November it was a holiday.", ["October (3.10.)"]),
+        ("Sechs Maschinengewehre fehlen.", "Machine guns are missing.", ["6 (Sechs)"]),
     ]  # fmt: skip
     for german, english, missing in cases:
         assert lost(german, english, "de") == missing, german
@@ -40,7 +41,10 @@ def test_countries_and_accusations_are_checked_in_their_own_sentence() -> None:
         "Pyongyang rejects the accusations."
     )
     # "North Korea" is in the first sentence, but the second sentence's English lost it.
-    assert lost_in_sentences(sources, poor, "de") == ["accuse", "North Korea"]
+    assert lost_in_sentences(sources, poor, "de") == [
+        "accuse (werfen Nordkorea vor)",
+        "North Korea (nordkoreanische)",
+    ]
     good = (
         "The USA and South Korea accuse North Korea of supplying Russia with weapons. "
         "According to Kyiv, North Korean munitions were found at attack sites. "
@@ -95,12 +99,14 @@ def test_a_translation_that_lost_a_number_is_asked_again_naming_it(
     result = make_summarizer(strict_fake).summarize_text(german)
     requests = [r.messages for r in strict_fake.chat_requests]
     assert len(requests) == 4
-    assert "must contain each of these exactly: 20,000; Tuesday" in requests[1][-1]["content"]
-    assert "must contain" not in requests[0][-1]["content"]
+    # The re-ask follows the first answer and names what it lost, with the source's words.
+    assert requests[1][-2] == {"role": "assistant", "content": poor}
+    assert "left out or changed: 20,000 (20.000); Tuesday (Dienstag)." in requests[1][-1]["content"]
+    assert len(requests[1]) == len(requests[0]) + 2
     assert result.translation_en == good
-    # The conversation goes on with the better answer, never the poor one.
+    # The conversation goes on with the exchange that led to the better answer.
     later = [m["content"] for m in requests[2] if m["role"] == "assistant"]
-    assert later == [good]
+    assert later == [poor, good]  # the exchange stays: the prompt cache reuses it
     assert result.provenance.cache.get("translate:0.keep") == "miss"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def test_calls_about_an_article_share_the_longest_prefix() -> None:
     for task in ("translate", "summary", "claims"):
         assert load_prompt(task).messages[: len(base)] == base
     assert load_prompt("translate").messages == base  # its request is part of each turn
-    assert load_prompt("claims").version.startswith("base@3+claims@")
+    assert re.fullmatch(r"base@\d+\+claims@\d+", load_prompt("claims").version)
 
 
 def test_turns_expand_into_the_conversation_so_far() -> None:
@@ -83,6 +84,6 @@ def test_invalid_prompt_files_are_refused_on_load(
 def test_an_extends_cycle_is_refused(tmp_path: Path) -> None:
     folder = copy_prompts(tmp_path)
     base = folder / "base.toml"
-    base.write_text(base.read_text().replace('version = "3"', 'version = "3"\nextends = "claims"'))
+    base.write_text(re.sub(r'(?m)^(version = ".*")$', r'\1\nextends = "claims"', base.read_text()))
     with pytest.raises(PromptError, match="extends itself"):
         load_prompt("summary", folder)

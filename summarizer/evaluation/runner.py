@@ -43,18 +43,20 @@ __all__ = ["evaluate_suite", "score_gold"]
 
 
 def _git_commit() -> str | None:
+    """The checkout's commit, "+dirty" when tracked files differ from it; None outside git."""
+    here = Path(__file__).resolve().parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=here, capture_output=True, text=True, timeout=5, check=True
+        ).stdout.strip()
+
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=Path(__file__).resolve().parent,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        )
+        commit = git("rev-parse", "--short=12", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() or None
+    return f"{commit}+dirty" if commit and dirty else commit or None
 
 
 def score_gold(
@@ -202,7 +204,9 @@ def evaluate_suite(
     *,
     on_article: Callable[[ArticleEval], None] | None = None,
 ) -> EvalRun:
-    """Run and score every article of `suite`; per-article failures are recorded, not raised."""
+    """Run and score every article of `suite`; per-article failures are recorded, not raised.
+    The run records the code it started from: a commit made during the run is not its own."""
+    commit = _git_commit()
     articles: list[ArticleEval] = []
     items = (
         _gold_articles(summarizer, suite)
@@ -227,7 +231,7 @@ def evaluate_suite(
         prompt_versions=summarizer.prompt_versions,
         schema_hash=schema_hash(),
         summarizer_version=__version__,
-        git_commit=_git_commit(),
+        git_commit=commit,
         overall=overall,
         cross_article=cross,
         articles=articles,

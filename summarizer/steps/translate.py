@@ -55,9 +55,9 @@ async def translate_turn(
     """Translate `sentences` (a paragraph or part of one) as the next turn after `turns`,
     which then holds it with the model's answer as written; a cut-off or empty answer is
     retried as two halves. An answer that lost a number, date or acronym of the source
-    (`summarizer.fidelity`, for a source in `language`) is asked once more, naming what
-    to keep; the answer that lost less stays ("" for `language`: no check). Returns the
-    cleaned English."""
+    (`summarizer.fidelity`, for a source in `language`) is asked once more after it, naming
+    what it lost; the answer that lost less stays (with the exchange, when it is the second;
+    "" for `language`: no check). Returns the cleaned English."""
     this = turn(sentences, translate=True)
     texts = [s.text for s in sentences]
     source = " ".join(texts)
@@ -77,7 +77,7 @@ async def translate_turn(
         )
     copied = detect_language(cleaned) == language  # untranslated: no English to check
     if not copied and (missing := lost_in_sentences(texts, cleaned, language)):
-        again = {**this, "keep": missing}
+        again = {**this, "first": raw, "keep": missing}
         try:
             fixed = await _ask(turns, again, f"{name}.keep", calls, source)
         except (OutputTruncatedError, ValidationFailedError):
