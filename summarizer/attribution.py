@@ -134,8 +134,14 @@ _EN_SUBJECT = re.compile(  # "In return, Shoigu thanked Kim ...", "He has also s
     rf"(?:{_EN_SPEECH})\b"
 )
 _EN_AND_SAID = re.compile(  # "Belousov also held talks with No Kwang-chol and said that ..."
-    r"^(?P<subject>(?:The\s+)?(?:[A-Z][\w\-’'.]*\s+){0,5}[A-Z][\w\-’'.]*)\s+[^,;]{0,160}?\s+"
-    rf"and\s+(?:also\s+|then\s+|further\s+)?(?:{_EN_SPEECH})\b"
+    r"^(?P<subject>(?:The\s+)?(?:[A-Z][\w\-’'.]*\s+){0,5}[A-Z][\w\-’'.]*)\s+[^,;]{0,160}?"
+    rf"(?:\s+and\s+(?:also\s+|then\s+|further\s+)?(?:{_EN_SPEECH})|,\s+(?:stating|saying|adding|"
+    r"noting|stressing|explaining|emphasi[sz]ing|promising|warning|insisting))\b"
+)
+_DE_TITLE_SUBJECT = re.compile(  # "Der Staatschef drückte ... aus", "Die Ministerin sagte"
+    r"^(?:Der|Die)\s+(?:[a-zäöü][\w\-]*\s+){0,2}(?P<title>(?:Staats|Regierungs|Partei)chef|"
+    r"Präsident|Minister|Kanzler|Machthaber|Sprecher|Bürgermeister|Gouverneur|Premier|"
+    r"Vorsitzende|Direktor|Chef|Botschafter|Bundespräsident|Ministerpräsident)(?:in)?\b"
 )
 _TITLE_ONLY = re.compile(  # "the President of the Democratic People's Republic of Korea"
     r"^[Tt]he\s+(?:[a-z][\w\-]*\s+){0,2}(?P<title>[A-Za-z][a-z\-]+)(?:\s+of\s+.*)?$"
@@ -329,7 +335,7 @@ def attribute_all(
     out: dict[int, Attribution] = {}
     previous: Attribution | None = None
     last_named: Attribution | None = None
-    paragraph, previous_number, earlier = -1, -1, ""
+    paragraph, previous_number, earlier, earlier_source = -1, -1, "", ""
     sentences = list(sentences)
     sentences_by_number = {number: text for number, _, text in sentences}
     for number, index, text in sentences:
@@ -338,7 +344,11 @@ def attribute_all(
         got = attribute(text, english.get(number, ""), language, previous, last_named)
         if got.named and (name := _titled(got.speaker, earlier)) != got.speaker:
             got = Attribution(name, got.cue, got.kind, named=True)
+        untitled = not got.cue or _DE_TITLE_SUBJECT.match(got.cue)  # "Der Staatschef sagte"
+        if untitled and (holder := _title_holder(text, earlier_source, last_named)):
+            got = Attribution(holder, "", kind_of(text, named=True), named=True)
         earlier = f"{earlier} {english.get(number, '')}"
+        earlier_source = f"{earlier_source} {text}"
         if previous is not None and got.cue and not previous.cue and _BACKWARD.match(text):
             # "Kim hat ... mitgeteilt. Dies berichtet die KCNA.": the cue covers the sentence
             # before, whose source is then the one cited (relaying any speaker it names).
@@ -348,6 +358,20 @@ def attribute_all(
         previous_number = number
         last_named = got if got.named else last_named
     return _named_ahead(out, sentences)
+
+
+def _title_holder(sentence: str, earlier: str, last_named: Attribution | None) -> str:
+    """Who a title-only subject of a speech act is ("Der Staatschef bekräftigte, ..."): the
+    name that last followed that title in the source before ("Präsident Kim Jong Un"), else
+    the last named speaker; "" when the sentence is no such speech act."""
+    match = _DE_TITLE_SUBJECT.match(sentence)
+    if match is None or not _DE_SPEECH.search(sentence):
+        return ""
+    title = re.escape(match.group("title"))
+    names = re.findall(rf"(?i:{title})\w*\s+((?:[A-ZÄÖÜ][\w\-]+\s?){{1,3}})", earlier)
+    if names:
+        return str(names[-1]).strip()
+    return last_named.speaker if last_named is not None else ""
 
 
 def _named_ahead(

@@ -192,3 +192,30 @@ def test_titles_in_quotation_marks_are_no_quote_and_a_quotation_may_end_a_senten
     ending = 'Einige von ihnen gaben an, vergewaltigt worden zu sein", sagte Sabo.'
     assert kind_of(ending, named=True) == "quote"
     assert kind_of("Sie sprach von einer „dürftigen Bilanz“.", named=True) == "quote"
+
+
+def test_a_title_subject_speaks_for_the_name_that_title_had_or_the_last_named() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, "Die Nachrichtenagentur KCNA meldete das Treffen."),
+        (2, 1, "Präsident Kim Jong Un sagte, der Besuch sei nützlich."),
+        (3, 2, "Der Staatschef bekräftigte, die Lage sei ernst."),  # no name after "Staatschef"
+        (4, 3, "Verteidigungsminister Andrej Beloussow traf No Kwang-chol."),
+        (5, 4, "Der Minister sagte, man sei bereit."),  # "Minister" last named Beloussow
+    ]
+    english = {3: "The Prime Minister confirmed that the situation was serious."}
+    got = attribute_all(sentences, english, "de")
+    assert got[3].speaker == "Präsident Kim Jong Un"
+    assert got[5].speaker == "Andrej Beloussow"
+
+
+def test_a_participle_of_saying_after_a_comma_names_its_subject() -> None:
+    from summarizer.attribution import attribute
+
+    got = attribute(
+        "Belousow führte Gespräche mit No Kwang-chol und sagte, der Pakt werde helfen.",
+        "Andrej Belousow also held talks with No Kwang-chol, stating that the pact will help.",
+        "de",
+    )
+    assert got.speaker == "Andrej Belousow"
