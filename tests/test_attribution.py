@@ -219,3 +219,16 @@ def test_a_participle_of_saying_after_a_comma_names_its_subject() -> None:
         "de",
     )
     assert got.speaker == "Andrej Belousow"
+
+
+def test_attribution_on_the_gold_with_reference_english_does_not_regress() -> None:
+    """Code attribution scored on both gold suites with the human reference as English
+    (`evals/reference_attribution.py`, no model): a rule change may only keep or raise it."""
+    from pathlib import Path
+
+    from evals.reference_attribution import score
+
+    root = Path(__file__).resolve().parents[1] / "evals"
+    right, judged, kinds_right, kinds_judged = score([root / "seeds", root / "wmt20"])
+    assert judged >= 40 and kinds_judged >= 80  # the gold's named-source facts, judged claims
+    assert right / judged >= 0.74 and kinds_right / kinds_judged >= 0.86  # 35/47, 72/83
