@@ -89,6 +89,7 @@ _CUE_WORDS = re.compile(
 )
 _CONTINUES = re.compile(  # Konjunktiv I, "demnach", "hieß es": the previous source goes on
     r"\b(?:sei|seien|habe|hätten|werde|würden|könne|müsse|wolle|solle|dürfe|gebe|stehe|liege|"
+    r"stünden|kämen|"
     r"demnach|hieß\s+es|heißt\s+es)\b"
 )
 # Words of a cue that name no source of their own ("laut den Angaben", "dem Bericht zufolge").

@@ -2,8 +2,8 @@
 
 Rules, not the model, decide it: `denial` and `allegation` by their verbs, `quote` when
 quotation marks hold words (two or more: one quoted word is a term, not a quotation; nor is
-a title after "Roman", "namens", ...), or end a quotation begun the sentence before,
-`report` for any other attributed sentence, `statement` for the outlet's own.
+a title after "Roman", "namens", ...; marks pair in order), or end a quotation begun the
+sentence before, `report` for any other attributed sentence, `statement` for the outlet's own.
 """
 
 from __future__ import annotations
@@ -24,9 +24,7 @@ _ALLEGATION = re.compile(
     r"\b(?:vorwerfen|vorgeworfen|[Vv]orw[uü]rf\w*|beschuldig\w*|bezichtig\w*|"
     r"accus\w*|alleg\w*)\b|\b(?:werfen|wirft|warf|warfen)\b[^.]*\bvor\b"
 )
-_WORDS_QUOTED = re.compile(
-    r"[„“”\"«»‹›‚‘][^„“”\"«»‹›‚‘’]*?\w[\w\-]*\s+\w[^„“”\"«»‹›‚‘’]*[“”\"«»‹›‘’]"
-)
+_MARKS = re.compile(r"[„“”\"«»‹›]")
 # A quotation mark after a title word quotes a name, not words said: der Roman „Die
 # Kakerlake“, ein Mann namens „Jim Sams“, Erzählung „Die Verwandlung“.
 _TITLE_BEFORE = re.compile(
@@ -39,6 +37,13 @@ _TITLE_BEFORE = re.compile(
 _QUOTE_ENDS = re.compile(r"^[^„“”\"«»‹›]{12,}[“”\"«»‹›]\s*,?\s*\w")
 
 
+def _quoted(sentence: str) -> list[tuple[int, str]]:
+    """The quoted spans of a sentence (start, text): its quotation marks paired in order, first
+    with second, third with fourth, so that straight quotes ("...") pair as typographic ones."""
+    marks = [m.start() for m in _MARKS.finditer(sentence)]
+    return [(a, sentence[a + 1 : b]) for a, b in zip(marks[::2], marks[1::2], strict=False)]
+
+
 def kind_of(sentence: str, *, named: bool) -> Kind:
     """The kind of a claim on `sentence`; `named`: someone other than the outlet asserts it."""
     if _DENIAL.search(sentence):
@@ -46,9 +51,9 @@ def kind_of(sentence: str, *, named: bool) -> Kind:
     if _ALLEGATION.search(sentence):
         return "allegation"
     quoted = [
-        m
-        for m in _WORDS_QUOTED.finditer(sentence)
-        if not _TITLE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()])
+        (start, text)
+        for start, text in _quoted(sentence)
+        if len(text.split()) >= 2 and not _TITLE_BEFORE.search(sentence[max(0, start - 30) : start])
     ]
     ends = len(QUOTE_MARKS.findall(sentence)) % 2 == 1 and _QUOTE_ENDS.match(sentence)
     if quoted or ends:

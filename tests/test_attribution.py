@@ -231,4 +231,4 @@ def test_attribution_on_the_gold_with_reference_english_does_not_regress() -> No
     root = Path(__file__).resolve().parents[1] / "evals"
     right, judged, kinds_right, kinds_judged = score([root / "seeds", root / "wmt20"])
     assert judged >= 40 and kinds_judged >= 80  # the gold's named-source facts, judged claims
-    assert right / judged >= 0.74 and kinds_right / kinds_judged >= 0.86  # 35/47, 72/83
+    assert right / judged >= 0.76 and kinds_right / kinds_judged >= 0.87  # 36/47, 73/83
