@@ -87,6 +87,16 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     return make
 
 
+def without_translation_check(make: Callable[..., Settings]) -> Callable[..., Settings]:
+    """`make_settings` without the translation check, for a test module whose fakes translate
+    by fixed lines that keep no numbers (the check's own re-asks: tests/test_fidelity.py)."""
+
+    def settings(server: FakeLLMServer, **overrides: Any) -> Settings:
+        return make(server, **{"check_translations": False, **overrides})
+
+    return settings
+
+
 @pytest.fixture
 def make_summarizer(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., Summarizer]]:
     created: list[Summarizer] = []

@@ -11,7 +11,6 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import openai
@@ -27,19 +26,13 @@ from summarizer import (
     TransportError,
 )
 from summarizer.testing import FAULT_KINDS, FakeLLMServer, FakeReply, RecordedRequest
-from tests.conftest import load, write_corpus
+from tests.conftest import load, without_translation_check, write_corpus
 from tests.responders import article_responder as respond
 
 
 @pytest.fixture
 def make_settings(make_settings: Callable[..., Settings]) -> Callable[..., Settings]:
-    """The suite's settings without the translation check: these fakes translate by fixed
-    lines that keep no numbers, and the check's own re-asks are tested in test_fidelity."""
-
-    def make(server: FakeLLMServer, **overrides: Any) -> Settings:
-        return make_settings(server, **{"check_translations": False, **overrides})
-
-    return make
+    return without_translation_check(make_settings)
 
 
 _ARTICLE_NO = re.compile(r"Meldung Nummer (\d+):")

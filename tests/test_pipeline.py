@@ -8,7 +8,6 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,7 +24,7 @@ from summarizer.article import PARAGRAPH_SEPARATOR
 from summarizer.budget import max_claims_for
 from summarizer.settings import Settings
 from summarizer.testing import FakeLLMServer, FakeReply
-from tests.conftest import SEED_FILES, load
+from tests.conftest import SEED_FILES, load, without_translation_check
 
 SEED = SEED_FILES[1]  # 001: no title; boilerplate lines are stripped before the model
 N = len(load(SEED).paragraphs)  # translate calls per run
@@ -33,13 +32,7 @@ N = len(load(SEED).paragraphs)  # translate calls per run
 
 @pytest.fixture
 def make_settings(make_settings: Callable[..., Settings]) -> Callable[..., Settings]:
-    """The suite's settings without the translation check: these fakes translate by fixed
-    lines that keep no numbers, and the check's own re-asks are tested in test_fidelity."""
-
-    def make(server: FakeLLMServer, **overrides: Any) -> Settings:
-        return make_settings(server, **{"check_translations": False, **overrides})
-
-    return make
+    return without_translation_check(make_settings)
 
 
 SUMMARY = {
