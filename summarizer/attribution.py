@@ -130,7 +130,7 @@ _EN_SPEECH = (
 )
 _EN_SUBJECT = re.compile(  # "In return, Shoigu thanked Kim ...", "He has also stressed ..."
     r"^(?:[^,]{0,60},\s+)?(?P<subject>[A-Z][\w\-’'.]*(?:\s+[\w\-’'.]+){0,7}?)"
-    r"(?:,\s+(?P<apposition>[^,]{1,40}),)?\s+"
+    r"(?:,\s+(?P<apposition>[^,]{1,60}),)?\s+"
     r"(?:(?:has|had|have|also|then|further|again|repeatedly|now|already|once|recently)\s+)*"
     rf"(?:{_EN_SPEECH})\b"
 )

@@ -42,7 +42,9 @@ def _faithful(text: str, claims: Sequence[Claim]) -> str:
     claim = _restated(text, speakers, claims)
     if claim is None or claim.speaker == OUTLET:
         return text
-    if any(_same_party(s, claim.speaker) for s in speakers):
+    # The claim's speaker, or whom its own English has speak ("KCNA: Kim told Shoigu ...").
+    parties = (claim.speaker, *speech_subject(claim.text_en))
+    if any(_same_party(s, p) for s in speakers for p in parties):
         return text
     return claim.text_en
 

@@ -69,3 +69,36 @@ def test_a_restatement_with_the_right_speaker_or_none_stays() -> None:
         ["Kim supports Russia", "Shoigu's thanks", "He said it was ready to support Russia"],
     )
     assert restated_faithfully(faithful, CLAIMS) == faithful
+
+
+REPORTED = claim(
+    "The North Korean leader Kim told Russia's Security Council Secretary Sergei Shoigu that he "
+    "is ready to support Russia in the war.",
+    "KCNA",
+    "Kim sicherte Schoigu zu, Russland zu unterstützen.",
+)
+
+
+def test_a_reported_statement_is_checked_against_whom_the_claim_has_speak() -> None:
+    # The claim is KCNA's report; its English has Kim speak, so Kim may, and Shoigu may not,
+    # even behind a long apposition.
+    right = draft(
+        [
+            "Kim Jong Un, the leader of North Korea, told Shoigu that he is ready to support "
+            "Russia in the war.",
+            "They met.",
+        ],
+        ["a", "b", "c"],
+    )
+    assert restated_faithfully(right, [REPORTED]) == right
+    swapped = right.model_copy(
+        update={
+            "summary_sentences": [
+                "Sergei Shoigu, the Russian Federation's Security Council Secretary, told Kim "
+                "that he is ready to support Russia in the war.",
+                "They met.",
+            ]
+        }
+    )
+    got = restated_faithfully(swapped, [REPORTED])
+    assert got.summary_sentences == [REPORTED.text_en, "They met."]
