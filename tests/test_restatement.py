@@ -102,3 +102,31 @@ def test_a_reported_statement_is_checked_against_whom_the_claim_has_speak() -> N
     )
     got = restated_faithfully(swapped, [REPORTED])
     assert got.summary_sentences == [REPORTED.text_en, "They met."]
+
+
+VISIT = claim(
+    "On Friday, North Korean President Kim Jong Un received Russian Defense Minister Andrei "
+    "Belousov, who visited Pyongyang.",
+    "the outlet",
+    "Kim sicherte Schoigu zu, Russland zu unterstützen.",
+)
+
+
+def test_a_restatement_with_the_doer_swapped_takes_the_claims_english() -> None:
+    swapped = draft(
+        [
+            "Kim Jong Un, North Korea's leader, visited Defense Minister Andrei Belousov in "
+            "North Korea on Friday.",
+            "Russia received weapons from North Korea.",  # restates no claim here
+        ],
+        ["a", "b", "c"],
+    )
+    got = restated_faithfully(swapped, [VISIT])
+    assert got.summary_sentences == [VISIT.text_en, "Russia received weapons from North Korea."]
+    for faithful in (
+        "Russian Defense Minister Andrei Belousov visited Kim Jong Un in North Korea on Friday.",
+        "Pyongyang was visited on Friday by Defense Minister Belousov, whom Kim Jong Un received.",
+        "Kim Jong Un received Defense Minister Andrei Belousov, who visited North Korea.",
+    ):
+        kept = draft([faithful, "They met."], ["a", "b", "c"])
+        assert restated_faithfully(kept, [VISIT]) == kept, faithful
