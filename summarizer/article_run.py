@@ -84,7 +84,7 @@ class ArticleRunner:
                 c for c in found if (c.start, c.end) not in {(x.start, x.end) for x in claims}
             )
             rejected.extend(dropped)
-        draft = restated_faithfully(draft, claims)
+        draft = restated_faithfully(draft, claims, article.language if check else "")
         return ArticleResult(
             id=article.id,
             source_path=article.source_path,

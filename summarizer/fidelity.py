@@ -175,6 +175,13 @@ def lost(source: str, english: str, language: str) -> list[str]:
     return lost_in_sentences([source], english, language)
 
 
+def lost_acts(source: str, english: str, language: str) -> list[str]:
+    """The accusing or denying of one `source` sentence (in `language`) that `english`, a
+    restatement of it however short, does not keep ("accuse (werfen … vor)"); a restatement
+    may leave out numbers, dates and nationalities, but not turn an accusation into a threat."""
+    return _acts(source, english.casefold()) if language == "de" and english.strip() else []
+
+
 def lost_in_sentences(sources: Sequence[str], english: str, language: str) -> list[str]:
     """`lost` for a paragraph of `sources` sentences: numbers, dates and acronyms anywhere
     in its English; countries and accusations in the English of their own sentence
@@ -228,10 +235,16 @@ def _meant(source: str, english: str) -> list[str]:
         names = _NATIONALITIES[stem] if stem else ()
         if names and not any(e.casefold() in folded for e in names):
             missing.setdefault(names[0], _named(names[0], word))
-    for pattern, stems, verb in _SPEECH_ACTS:
-        if (match := pattern.search(source)) and not any(s in folded for s in stems):
-            missing.setdefault(verb, _named(verb, match.group(0)))
-    return list(missing.values())
+    return [*missing.values(), *_acts(source, folded)]
+
+
+def _acts(source: str, folded: str) -> list[str]:
+    """The accusing or denying of `source` that the case-folded English `folded` lacks."""
+    return [
+        _named(verb, match.group(0))
+        for pattern, stems, verb in _SPEECH_ACTS
+        if (match := pattern.search(source)) and not any(s in folded for s in stems)
+    ]
 
 
 def _named(english: str, source: str) -> str:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from summarizer.attribution import OUTLET, speech_subject
+from summarizer.fidelity import lost_acts
 from summarizer.schema import Claim
 from summarizer.tasks import SummaryDraft
 
@@ -35,24 +36,32 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)$")
 _NAME = re.compile(r"[A-Z][\w\-’'.]*(?:\s+[A-Z][\w\-’'.]*)*")
 
 
-def restated_faithfully(draft: SummaryDraft, claims: Sequence[Claim]) -> SummaryDraft:
+def restated_faithfully(
+    draft: SummaryDraft, claims: Sequence[Claim], language: str = ""
+) -> SummaryDraft:
     """The draft with each summary sentence and key point that gives a claim to the wrong
-    speaker replaced by that claim's English."""
+    speaker, swaps who does what, or turns an accusation or a denial of its source sentence
+    into something else (`summarizer.fidelity.lost_acts`, for sources in `language`) replaced
+    by that claim's English."""
     return draft.model_copy(
         update={
-            "summary_sentences": [_faithful(s, claims) for s in draft.summary_sentences],
-            "key_points_en": [_faithful(p, claims) for p in draft.key_points_en],
+            "summary_sentences": [_faithful(s, claims, language) for s in draft.summary_sentences],
+            "key_points_en": [_faithful(p, claims, language) for p in draft.key_points_en],
         }
     )
 
 
-def _faithful(text: str, claims: Sequence[Claim]) -> str:
+def _faithful(text: str, claims: Sequence[Claim], language: str) -> str:
     speakers = speech_subject(text)
-    if not speakers:
-        claim = _restated(text, (), claims)
-        return claim.text_en if claim is not None and _swapped(text, claim.text_en) else text
     claim = _restated(text, speakers, claims)
-    if claim is None or claim.speaker == OUTLET:
+    if claim is None:
+        return text
+    lost = lost_acts(claim.quote, text, language)
+    if lost and len(lost_acts(claim.quote, claim.text_en, language)) < len(lost):
+        return claim.text_en
+    if not speakers:
+        return claim.text_en if _swapped(text, claim.text_en) else text
+    if claim.speaker == OUTLET:
         return text
     # The claim's speaker, or whom its own English has speak ("KCNA: Kim told Shoigu ...").
     parties = (claim.speaker, *speech_subject(claim.text_en))

@@ -110,6 +110,42 @@ def test_a_translation_that_lost_a_number_is_asked_again_naming_it(
     assert result.provenance.cache.get("translate:0.keep") == "miss"
 
 
+def test_a_paragraph_still_wrong_after_the_re_ask_is_translated_in_halves(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    german = "Die USA werfen Nordkorea vor, Russland Waffen zu liefern. Pjöngjang weist das zurück."
+    poor = "The USA threaten North Korea with weapons for Russia. Pyongyang rejects this."
+    first, second = (
+        "The USA accuse North Korea of supplying weapons to Russia.",
+        "Pyongyang rejects this.",
+    )
+    strict_fake.enqueue(
+        FakeReply(content=poor),
+        FakeReply(content=poor),  # the re-ask names "accuse (werfen Nordkorea vor)" in vain
+        FakeReply(content=first),
+        FakeReply(content=second),
+        FakeReply.json(
+            {
+                "title_en": "Weapons for Russia",
+                "summary_sentences": ["The USA accuse North Korea.", "Pyongyang rejects it."],
+                "key_points_en": ["An accusation", "A denial", "Weapons"],
+                "entities": [],
+            }
+        ),
+        FakeReply.json({"claims": []}),
+    )
+    result = make_summarizer(strict_fake).summarize_text(german)
+    requests = [r.messages for r in strict_fake.chat_requests]
+    assert len(requests) == 6
+    assert "accuse (werfen Nordkorea vor)" in requests[1][-1]["content"]
+    assert "Pjöngjang" not in requests[2][-1]["content"]  # the first half alone
+    assert result.translation_en == f"{first} {second}"
+    # The conversation goes on with the halves; the failed exchange is not in it.
+    later = [m["content"] for m in requests[4] if m["role"] == "assistant"]
+    assert later == [first, second]
+    assert {"translate:0.keep", "translate:0.0", "translate:0.1"} <= set(result.provenance.cache)
+
+
 def test_a_second_answer_that_is_no_better_leaves_the_first(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:

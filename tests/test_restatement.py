@@ -130,3 +130,26 @@ def test_a_restatement_with_the_doer_swapped_takes_the_claims_english() -> None:
     ):
         kept = draft([faithful, "They met."], ["a", "b", "c"])
         assert restated_faithfully(kept, [VISIT]) == kept, faithful
+
+
+def test_a_restatement_that_turns_an_accusation_into_a_threat_takes_the_claims_english() -> None:
+    accusation = claim(
+        "The USA accuse North Korea of supplying Russia with North Korean rockets.",
+        "The USA",
+        "Kim sicherte Schoigu zu, Russland zu unterstützen.",
+    ).model_copy(
+        update={
+            "quote": "Die USA werfen Nordkorea vor, Russland nordkoreanische Raketen zu liefern."
+        }
+    )
+    lossy = draft(
+        [
+            "The USA threaten North Korea with rockets for Russia.",  # "werfen vor" lost
+            "The USA accuse North Korea over rockets for Russia.",
+            "North Korea is accused by the USA of supplying rockets.",
+        ],
+        ["a", "b", "c"],
+    )
+    got = restated_faithfully(lossy, [accusation], "de")
+    assert got.summary_sentences == [accusation.text_en, *lossy.summary_sentences[1:]]
+    assert restated_faithfully(lossy, [accusation], "") == lossy  # checks off, or not German

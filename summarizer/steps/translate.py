@@ -57,7 +57,8 @@ async def translate_turn(
     retried as two halves. An answer that lost a number, date or acronym of the source
     (`summarizer.fidelity`, for a source in `language`) is asked once more after it, naming
     what it lost; the answer that lost less stays (with the exchange, when it is the second;
-    "" for `language`: no check). Returns the cleaned English."""
+    "" for `language`: no check). If that still lost something, the sentences are translated
+    again as two halves, which stay if they lose less. Returns the cleaned English."""
     this = turn(sentences, translate=True)
     texts = [s.text for s in sentences]
     source = " ".join(texts)
@@ -76,18 +77,29 @@ async def translate_turn(
             f"{name}: the model returned an empty translation", task=name, last_output=raw
         )
     copied = detect_language(cleaned) == language  # untranslated: no English to check
-    if not copied and (missing := lost_in_sentences(texts, cleaned, language)):
-        again = {**this, "first": raw, "keep": missing}
-        try:
-            fixed = await _ask(turns, again, f"{name}.keep", calls, source)
-        except (OutputTruncatedError, ValidationFailedError):
-            fixed = ""
-        better = clean_translation(fixed)
-        if better and len(lost_in_sentences(texts, better, language)) < len(missing):
-            turns.append({**again, "answer": fixed})
-            return better
-    turns.append({**this, "answer": raw})
-    return cleaned
+    if copied or not (missing := lost_in_sentences(texts, cleaned, language)):
+        turns.append({**this, "answer": raw})
+        return cleaned
+    again = {**this, "first": raw, "keep": missing}
+    try:
+        fixed = await _ask(turns, again, f"{name}.keep", calls, source)
+    except (OutputTruncatedError, ValidationFailedError):
+        fixed = ""
+    best, exchange = cleaned, {**this, "answer": raw}
+    if (better := clean_translation(fixed)) and len(
+        lost := lost_in_sentences(texts, better, language)
+    ) < len(missing):
+        best, exchange, missing = better, {**again, "answer": fixed}, lost
+    if missing and len(sentences) > 1:
+        # Still lost: narrower requests, each checked and re-asked in turn (a small model
+        # keeps "werfen ... vor" as "accuse" in a sentence alone more often than in three).
+        trial = list(turns)
+        halves = await _translate_halves(trial, sentences, name, calls, language)
+        if len(lost_in_sentences(texts, halves, language)) < len(missing):
+            turns[:] = trial
+            return halves
+    turns.append(exchange)
+    return best
 
 
 async def _ask(
