@@ -190,9 +190,18 @@ def _english_speaker(english: str) -> str:
             name = " ".join(match.group(1).split()).strip(" ,.'’\"“”„")
             name = re.sub(r"\s+(?:also|further|then|again|however|now|reports?)$", "", name)
             name = re.sub(r"(?:'s|’s)$", "", name)
+            name = _tidy(name)
             if name and not (_PRONOUN_START.match(name) and len(name.split()) <= 2):
                 return name
     return ""
+
+
+def _tidy(name: str) -> str:
+    """A speaker without text up to a quotation mark, a description before "named" or a
+    relative pronoun at the end ("an officer named Yakubu Sabo who" -> "Yakubu Sabo")."""
+    name = re.split(r"[\"“”„«»]", name)[-1]
+    name = re.split(r"\b(?:named|called)\s+(?=[A-Z])", name)[-1]
+    return re.sub(r"(?:\s+(?:who|which|that|whom))+$", "", name.strip(" ,.;:'’"))
 
 
 def _source_speaker(cue: str) -> str:
@@ -231,7 +240,7 @@ def _english_form(name: str, english: str) -> str:
                 end = i + 1
                 while end < len(words) and end - i < 3 and words[end][:1].isupper():
                     end += 1
-                return " ".join(words[start:end]).strip(".,;:!?'’\"“”()")
+                return _tidy(" ".join(words[start:end])) or name
     return name
 
 

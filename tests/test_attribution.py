@@ -1,4 +1,4 @@
-from summarizer.attribution import find_cues
+from summarizer.attribution import attribute, find_cues
 
 
 def test_german_attribution_cues_are_found_verbatim() -> None:
@@ -232,3 +232,13 @@ def test_attribution_on_the_gold_with_reference_english_does_not_regress() -> No
     right, judged, kinds_right, kinds_judged = score([root / "seeds", root / "wmt20"])
     assert judged >= 40 and kinds_judged >= 80  # the gold's named-source facts, judged claims
     assert right / judged >= 0.76 and kinds_right / kinds_judged >= 0.87  # 36/47, 73/83
+
+
+def test_an_english_speaker_drags_no_quotation_along() -> None:
+    got = attribute(
+        "„Einige von ihnen sagten, sie seien von ihren Lehrern geschlagen worden“, sagte "
+        "Polizeisprecher Yakubu Sabo.",
+        '"Some of them said they had been beaten by their teachers," Sabo added.',
+        "de",
+    )
+    assert (got.speaker, got.kind) == ("Sabo", "quote")
