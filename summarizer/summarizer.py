@@ -18,6 +18,8 @@ import openai
 from summarizer.article import Article, from_text
 from summarizer.article_run import ArticleRunner
 from summarizer.batch import Batch, Item
+from summarizer.digest import Digest, DigestFileError, build_digest, load_results
+from summarizer.digest.judge import digest_calls
 from summarizer.loop_thread import LoopThread
 from summarizer.schema import ArticleResult
 from summarizer.settings import Settings
@@ -81,6 +83,19 @@ class Summarizer:
                 yield item
         finally:  # a caller that stops early stops the batch's work in flight too
             loop.run(agen.aclose())
+
+    def digest(
+        self, results: Iterable[ArticleResult], errors: Iterable[DigestFileError] = ()
+    ) -> Digest:
+        """Group `results` into events, merge their claims and flag discrepancies; `errors`
+        (files the caller could not read) are carried into the digest."""
+        return self.run_async(self.adigest(results, errors))
+
+    def digest_paths(self, paths: Iterable[Path | str]) -> Digest:
+        """The digest of result files (or folders of them) that a run wrote; a file that
+        cannot be used is an error in the digest, not an exception."""
+        results, errors = load_results(Path(p) for p in paths)
+        return self.digest(results, errors)
 
     def load(self, path: Path | str) -> Article:
         """Read and clean one article with this summarizer's limits and boilerplate rules."""
@@ -180,6 +195,21 @@ class Summarizer:
         async with contextlib.aclosing(batch.items(paths)) as items:
             async for item in items:
                 yield item
+
+    async def adigest(
+        self, results: Iterable[ArticleResult], errors: Iterable[DigestFileError] = ()
+    ) -> Digest:
+        """`digest`, in the caller's event loop."""
+        runner = self._runner
+        calls = digest_calls(
+            self.settings,
+            runner.backend,
+            runner.cache,
+            runner.rules.fingerprint,
+            Ledger(),
+            self._prompts_dir,
+        )
+        return await build_digest(list(results), calls, list(errors))
 
     async def asummarize(self, article: Article) -> ArticleResult:
         """Run the tasks for one loaded article, chunk by chunk if it is long."""

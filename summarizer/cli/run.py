@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from summarizer.batch import Duplicate, ItemError
+from summarizer.cli.digest import write_digest
 from summarizer.cli.root import (
     EXIT_INTERRUPTED,
     EXIT_ITEM_FAILED,
@@ -101,6 +102,12 @@ CheckOpt = Annotated[
         "[default: check].",
     ),
 ]
+DigestOpt = Annotated[
+    bool,
+    typer.Option(
+        "--digest", help="Then digest the results folder: digest.json and digest.md there."
+    ),
+]
 ModeOpt = Annotated[
     str | None,
     typer.Option("--mode", help="instructor mode: auto, json_schema, tools, md_json, json."),
@@ -135,6 +142,7 @@ def run(
     cache_dir: CacheDirOpt = None,
     rules: RulesOpt = None,
     check_translations: CheckOpt = None,
+    digest: DigestOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Summarize articles; write [bold]<out>/<id>.json[/] per article as each one finishes.
@@ -165,6 +173,8 @@ def run(
     summary, unfinished = _summarize_all(summarizer, paths, total, out_dir, fmt)
     summary.print(out_dir)
     _report_unfinished(unfinished, settings)
+    if digest:
+        _digest(settings, out_dir)
     raise typer.Exit(EXIT_ITEM_FAILED if summary.failed else EXIT_OK)
 
 
@@ -213,6 +223,17 @@ def _summarize_all(
         err.print("[yellow]interrupted[/]: finished articles are written; rerun to resume")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     return summary, unfinished
+
+
+def _digest(settings: Settings, out_dir: Path) -> None:
+    """`--digest`: the digest of the results folder, on the same settings."""
+    try:
+        with Summarizer(settings) as summarizer:
+            write_digest(summarizer, out_dir, out_dir, "md")
+    except (AuthError, QuotaError) as exc:
+        raise fail(str(exc)) from None
+    except SummarizerError as exc:
+        raise fail(f"digest failed: {exc}", EXIT_ITEM_FAILED) from None
 
 
 def _report_unfinished(unfinished: list[str], settings: Settings) -> None:
