@@ -15,7 +15,7 @@ from summarizer.article import Article
 from summarizer.boilerplate import load_rules
 from summarizer.sources import load_path
 from summarizer.testing import FakeLLMServer
-from tests.responders import article_responder
+from tests.responders import digest_responder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -43,7 +43,7 @@ write_corpus: Callable[..., list[Path]] = _corpus.write_corpus
 @pytest.fixture
 def fake() -> Iterator[FakeLLMServer]:
     """A fake server that answers every summarizer task validly unless a test queues replies."""
-    with FakeLLMServer(responder=article_responder) as server:
+    with FakeLLMServer(responder=digest_responder) as server:
         yield server
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from summarizer.testing import FakeReply, RecordedRequest
 
-__all__ = ["article_responder"]
+__all__ = ["article_responder", "digest_responder"]
 
 
 def article_responder(request: RecordedRequest) -> FakeReply:
@@ -63,6 +63,39 @@ def article_responder(request: RecordedRequest) -> FakeReply:
             ],
             "key_points_en": ["first point", "second point", "third point"],
             "entities": [{"name": "Fake Person", "type": "person"}],
+        }
+    if request.tools:
+        name = str((request.tools[0].get("function") or {}).get("name", "tool"))
+        return FakeReply.tool(name, answer)
+    if request.response_format:
+        return FakeReply.json(answer)
+    return FakeReply(content="```json\n" + json.dumps(answer) + "\n```")
+
+
+def digest_responder(request: RecordedRequest) -> FakeReply:
+    """Valid answers for the digest's two tasks, derived from the request alone (any other
+    request gets `article_responder`'s answer).
+
+    digest_pair → "same_event" when the two reports' headlines are equal, else "different";
+    digest_event → the first report's headline, a fixed summary, and no difference dismissed.
+    """
+    system = str(request.messages[0].get("content", "")) if request.messages else ""
+    if "comparing news reports" not in system:
+        return article_responder(request)
+    user = str(request.messages[1].get("content", ""))
+    headlines = re.findall(r"^Headline: (.*)$", user, flags=re.MULTILINE)
+    answer: dict[str, Any]
+    if "Differences found" in user:
+        answer = {
+            "title": headlines[0] if headlines else "An event",
+            "summary_sentences": ["The reports agree on the event.", "This is a fake summary."],
+            "dismissed": [],
+        }
+    else:
+        same = len(headlines) == 2 and headlines[0] == headlines[1]
+        answer = {
+            "reason": "Equal headlines." if same else "Different headlines.",
+            "relation": "same_event" if same else "different",
         }
     if request.tools:
         name = str((request.tools[0].get("function") or {}).get("name", "tool"))

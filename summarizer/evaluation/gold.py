@@ -143,11 +143,22 @@ class GoldRecord(_Strict):
 
 
 class Discrepancy(_Strict):
-    """Two reports of one event that disagree on a detail."""
+    """Two reports of one event that disagree on a detail.
+
+    `values` describes each article's version for people; `match` lists, per article, the
+    accepted English forms of its value (case-insensitive substrings), e.g. `{"001_…":
+    ["30 November", "November 30"]}`: an output keeps the value, or a digest reports it,
+    when it holds one of them. Without `match` the value itself must appear verbatim.
+    """
 
     articles: list[str] = Field(min_length=2)
     about: str
     values: dict[str, str]
+    match: dict[str, list[str]] = Field(default_factory=dict)
+
+    def forms(self, article: str) -> list[str]:
+        """The accepted forms of `article`'s value."""
+        return self.match.get(article) or [self.values[article]]
 
 
 class SuiteSpec(_Strict):

@@ -31,6 +31,7 @@ __all__ = [
     "COMPLETION_TOKENS",
     "CONTRADICTIONS_CHECKED_COUNT",
     "CONTRADICTION_COUNT",
+    "DISCREPANCY_RECALL",
     "DISCREPANCY_VALUES_KEPT",
     "ELAPSED_SECONDS",
     "ENTITY_COUNT",
@@ -40,12 +41,15 @@ __all__ = [
     "FACT_COUNT",
     "FACT_COVERED_COUNT",
     "FACT_RECALL",
+    "FALSE_MERGE_COUNT",
     "FIRST_ATTEMPT_VALID_COUNT",
     "FIRST_ATTEMPT_VALID_RATE",
     "GERMAN_FIELD_COUNT",
     "GROUNDING_CLAIMS_COUNT",
     "GROUNDING_GROUNDED_COUNT",
     "GROUNDING_PRECISION",
+    "GROUPING_PRECISION",
+    "GROUPING_RECALL",
     "HEADLINE",
     "HEADLINE_CALLS",
     "HEADLINE_OUTPUT",
@@ -234,9 +238,11 @@ ELAPSED_SECONDS = _amount("elapsed_seconds", "seconds")
 
 # --- per run ------------------------------------------------------------------------------------
 
-ARTICLES = Metric("articles")
-ERROR_COUNT = Metric("error_count")
+ARTICLES, ERROR_COUNT = Metric("articles"), Metric("error_count")
 DISCREPANCY_VALUES_KEPT = Metric("discrepancy_values_kept")
+GROUPING_PRECISION, GROUPING_RECALL = Metric("grouping_precision"), Metric("grouping_recall")
+FALSE_MERGE_COUNT = Metric("false_merge_count", "false merges", lower_is_better=True)
+DISCREPANCY_RECALL = Metric("discrepancy_recall", "discrepancies")
 
 ALL: tuple[Metric, ...] = (
     FACT_RECALL,
@@ -290,6 +296,10 @@ ALL: tuple[Metric, ...] = (
     ARTICLES,
     ERROR_COUNT,
     DISCREPANCY_VALUES_KEPT,
+    GROUPING_PRECISION,
+    GROUPING_RECALL,
+    FALSE_MERGE_COUNT,
+    DISCREPANCY_RECALL,
 )
 """Every declared metric; the order of pooled `_micro` values in `aggregate`'s output."""
 

@@ -24,10 +24,12 @@ from summarizer.evaluation.scorers import (
     call_stats,
     claim_matching,
     contradiction_count,
+    discrepancy_recall,
     entity_recall,
     fact_coverage,
     german_field_count,
     grounding_precision,
+    grouping_score,
     kind_accuracy,
     leak_count,
     number_recall,
@@ -170,14 +172,14 @@ def _cross_article(suite: Suite, articles: Sequence[ArticleEval]) -> dict[str, A
     checks: list[dict[str, Any]] = []
     for d in suite.spec.discrepancies:
         kept: dict[str, bool] = {}
-        for article_id, value in d.values.items():
+        for article_id in d.values:
             result = by_id.get(article_id)
             if result is None:
                 continue
             text = " ".join(
                 [result.summary_en, *result.key_points_en, *(c.text_en for c in result.claims)]
             ).lower()
-            kept[article_id] = value.lower() in text
+            kept[article_id] = any(form.lower() in text for form in d.forms(article_id))
         checks.append({"about": d.about, "values": d.values, "kept": kept})
     flags = [v for c in checks for v in dict(c["kept"]).values()]
     return {
@@ -188,13 +190,44 @@ def _cross_article(suite: Suite, articles: Sequence[ArticleEval]) -> dict[str, A
     }
 
 
-def _overall(suite: Suite, articles: Sequence[ArticleEval]) -> tuple[Metrics, dict[str, Any]]:
+def _digest_scores(
+    summarizer: Summarizer, suite: Suite, articles: Sequence[ArticleEval]
+) -> tuple[Metrics, dict[str, Any]]:
+    """The digest of the suite's results scored against its event annotations (none: no
+    digest is made): grouping precision and recall, false merges, discrepancy recall."""
+    spec = suite.spec
+    if not (spec.same_event or spec.different_events or spec.discrepancies):
+        return {}, {}
+    results = [a.result for a in articles if a.result is not None]
+    try:
+        digest = summarizer.digest(results)
+    except SummarizerError as exc:
+        return {}, {"digest_error": f"{type(exc).__name__}: {exc}"}
+    grouping = grouping_score(
+        [e.articles for e in digest.events], spec.same_event, spec.different_events
+    )
+    found = discrepancy_recall(digest, spec.discrepancies)
+    details = {
+        "grouping": grouping.model_dump(),
+        "discrepancy_recall": found.model_dump(),
+        "digest": digest.model_dump(mode="json"),
+    }
+    return {**grouping.metrics(), **found.metrics()}, details
+
+
+def _overall(
+    summarizer: Summarizer, suite: Suite, articles: Sequence[ArticleEval]
+) -> tuple[Metrics, dict[str, Any]]:
     """The run's aggregated metrics and its cross-article checks."""
     overall = aggregate([a.metrics for a in articles if a.status == "ok"])
     overall[ERROR_COUNT.name] = float(sum(1 for a in articles if a.status == "error"))
     cross = _cross_article(suite, articles) if suite.spec.kind == "gold" else {}
     if (kept := cross.get(DISCREPANCY_VALUES_KEPT.name)) is not None:
         overall[DISCREPANCY_VALUES_KEPT.name] = kept
+    if suite.spec.kind == "gold":
+        scores, details = _digest_scores(summarizer, suite, articles)
+        overall.update({k: v for k, v in scores.items() if v is not None})
+        cross.update(details)
     return overall, cross
 
 
@@ -217,7 +250,7 @@ def evaluate_suite(
         articles.append(item)
         if on_article is not None:
             on_article(item)
-    overall, cross = _overall(suite, articles)
+    overall, cross = _overall(summarizer, suite, articles)
     settings = summarizer.settings
     return EvalRun(
         suite=suite.spec.name,
