@@ -161,6 +161,20 @@ def test_dates_agree_within_three_days_and_across_the_new_year() -> None:
     assert dates_agree(late, far) is False
 
 
+def test_figures_and_corroboration_of_one_occurrence() -> None:
+    from summarizer.digest.signals import corroborated, figures_in
+
+    text = "Am 30. November starben 34 Menschen, 30.000 flohen, Stärke 4,6, im Jahr 2019 5 Kinder."
+    assert figures_in(text) == {"34", "30000", "4.6"}  # no date, year or small count
+    toll = [claim("34 people died.", "Bei dem Beben starben 34 Menschen.")]
+    other = [claim("12 people died.", "Bei dem Beben starben 12 Menschen.")]
+    quake, same, elsewhere = (signals_of(result(i, "Quake", c)) for i, c in
+                              (("q1", toll), ("q2", toll), ("q3", other)))  # fmt: skip
+    assert corroborated(quake, same) and not corroborated(quake, elsewhere)
+    a, b, c, d = (signals_of(r) for r in meeting_reports())
+    assert corroborated(a, b) and not corroborated(c, d)  # dated a day apart; undated
+
+
 def test_blocking_finds_the_pair_without_comparing_all_pairs() -> None:
     rng = random.Random(7)
     words = [f"topic{i:03d}" for i in range(400)]
@@ -299,6 +313,11 @@ def test_cli_digest_writes_json_and_markdown_and_exits_1_on_a_bad_file(
     again = runner.invoke(app, ["digest", str(out), "-o", str(tmp_path / "d")], env=env)
     assert again.exit_code == 1
     assert "broken.json" in again.output and (tmp_path / "d" / "digest.json").is_file()
+    html = runner.invoke(
+        app, ["digest", str(out), "-f", "html", "-o", str(tmp_path / "h")], env=env
+    )
+    page = (tmp_path / "h" / "digest.html").read_text(encoding="utf-8")
+    assert html.exit_code == 1 and "Andrej Beloussow" in page and "<script" in page
     missing = runner.invoke(app, ["digest", str(tmp_path / "nothing")], env=env)
     assert missing.exit_code == 2 and "no such folder" in missing.output
 

@@ -27,10 +27,11 @@ from summarizer.digest.render import digest_markdown
 from summarizer.errors import AuthError, QuotaError, SummarizerError
 from summarizer.render import write_atomic
 from summarizer.summarizer import Summarizer
+from summarizer.view import load_sources, view_html
 
 __all__ = ["digest", "write_digest"]
 
-DIGEST_FORMATS = ("md", "json")
+DIGEST_FORMATS = ("md", "html", "json")
 
 ResultsArg = Annotated[
     Path, typer.Argument(help="Folder of <id>.json results (a run's --out).", show_default=False)
@@ -42,7 +43,10 @@ DigestOutOpt = Annotated[
     ),
 ]
 DigestFormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="Rendering next to digest.json: md, or json only.")
+    str,
+    typer.Option(
+        "--format", "-f", help="Rendering next to digest.json: md, html (the results viewer), json."
+    ),
 ]
 
 
@@ -56,6 +60,9 @@ def write_digest(summarizer: Summarizer, results_dir: Path, dest: Path, fmt: str
     write_atomic(dest / "digest.json", digest.model_dump_json(indent=2) + "\n")
     if fmt == "md":
         write_atomic(dest / "digest.md", digest_markdown(digest) + "\n")
+    elif fmt == "html":  # the viewer opens on the digest's events, with every article behind
+        page = view_html(results, digest, digest.errors, load_sources(results))
+        write_atomic(dest / "digest.html", page)
     multi = sum(1 for e in digest.events if len(e.articles) > 1)
     discrepancies = sum(len(e.discrepancies) for e in digest.events)
     err.print(

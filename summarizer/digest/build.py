@@ -12,7 +12,7 @@ from summarizer.digest.discrepancies import describe, discrepancy_candidates
 from summarizer.digest.judge import EventDraft, PairVerdict, draft_event, judge_pair
 from summarizer.digest.merging import merge_claims
 from summarizer.digest.model import Digest, DigestFileError, Event, EventLink, PairJudgement
-from summarizer.digest.signals import Signals, dates_agree, signals_of, spoken
+from summarizer.digest.signals import Signals, corroborated, dates_agree, signals_of, spoken
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
 from summarizer.schema import ArticleResult
 
@@ -45,9 +45,10 @@ async def _judged(
     signals: tuple[Signals, Signals],
     score: float,
 ) -> PairJudgement:
-    """The model's verdict on a candidate pair, held to the dates by code: one event needs
-    both reports to date it alike (within a few days). Without that, a 'same event' verdict
-    is only 'related': two visits by the same people read alike, and merging them would hide
+    """The model's verdict on a candidate pair, held to evidence by code: one event needs
+    both reports to date it alike (within three days) or to give one specific figure (a toll,
+    a sum, a count), and never dates further apart. Without that, a 'same event' verdict is
+    only 'related': two visits by the same people read alike, and merging them would hide
     one (precision first; see docs/decisions.md)."""
     a, b = pair
     ids = (a.id, b.id)
@@ -59,8 +60,8 @@ async def _judged(
             articles=ids, relation="different", reason=reason, score=score, by="code"
         )
     agree = dates_agree(*signals)
-    if verdict.relation == "same_event" and not agree:
-        why = "they give no date to compare" if agree is None else "their dates are apart"
+    if verdict.relation == "same_event" and (agree is False or not corroborated(*signals)):
+        why = "their dates are apart" if agree is False else "they share no date and no figure"
         reason = f"{verdict.reason} (the model: same event; {why}, so related only)"
         return PairJudgement(
             articles=ids, relation="related", reason=reason, score=score, by="code"

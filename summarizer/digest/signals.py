@@ -17,9 +17,11 @@ from summarizer.schema import ArticleResult
 
 __all__ = [
     "Signals",
+    "corroborated",
     "dates_agree",
     "dates_in",
     "days_apart",
+    "figures_in",
     "name_key",
     "names_in",
     "signals_of",
@@ -55,6 +57,8 @@ _MONTH_DAY = re.compile(
     rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d\d))?",
     re.IGNORECASE,
 )
+_FIGURE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _NAME = re.compile(r"\b[A-ZÄÖÜ][\w'’]*(?:-[\w'’]+)*(?: [A-ZÄÖÜ][\w'’]*(?:-[\w'’]+)*)*")
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = frozenset(
@@ -152,6 +156,27 @@ class Signals:
     names: frozenset[str]  # name keys of its entities and capitalised words
     dates: frozenset[str]  # month-day of every date it gives
     words: Counter[str] = field(compare=False)  # word profile of title, summary, points
+    numbers: frozenset[str] = frozenset()  # the specific figures its sources give
+
+
+def figures_in(text: str) -> set[str]:
+    """The specific figures of a source text, normalised ('30.000' and '30,000' as '30000',
+    '4,6' as '4.6'): no dates, no years, nothing from 0 to 12 (which any two reports share)."""
+    for _, start, end in reversed(dates_in(text)):
+        text = text[:start] + " " + text[end:]
+    found = set()
+    for n in _FIGURE.findall(text):
+        value = re.sub(r"[.,]", "", n) if _THOUSANDS.fullmatch(n) else n.replace(",", ".")
+        if re.fullmatch(r"(19|20)\d\d", value) or (value.isdigit() and int(value) <= 12):
+            continue
+        found.add(value)
+    return found
+
+
+def corroborated(a: Signals, b: Signals) -> bool:
+    """Whether two results share evidence of one occurrence: dates within three days of each
+    other, or a specific figure (a toll, a sum, a count) both sources give."""
+    return bool(dates_agree(a, b)) or bool(a.numbers & b.numbers)
 
 
 def signals_of(result: ArticleResult) -> Signals:
@@ -173,4 +198,5 @@ def signals_of(result: ArticleResult) -> Signals:
         names=frozenset(names),
         dates=frozenset(dates),
         words=words,
+        numbers=frozenset(n for c in result.claims for n in figures_in(c.quote)),
     )
