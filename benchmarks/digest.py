@@ -36,10 +36,11 @@ _TOPICS = (
     "strike flood museum festival treaty pipeline vaccine satellite stadium"
 ).split()
 _MONTHS = "January February March April May June July August September October November".split()
+_MONTHS_DE = "Januar Februar März April Mai Juni Juli August September Oktober November".split()
 
 
 def _name(rng: random.Random) -> str:
-    return "".join(rng.choice(_SYLLABLES) for _ in range(3)).capitalize()
+    return "".join(rng.choice(_SYLLABLES) for _ in range(4)).capitalize()  # 130,321 names
 
 
 def _result(id: str, story: dict[str, str], day: int, spelling: str) -> ArticleResult:
@@ -106,19 +107,7 @@ def write_results(folder: Path, n: int, seed: int = 11) -> list[list[str]]:
             "where": where,
             "topic": topic,
             "month": _MONTHS[month],
-            "month_de": [
-                "Januar",
-                "Februar",
-                "März",
-                "April",
-                "Mai",
-                "Juni",
-                "Juli",
-                "August",
-                "September",
-                "Oktober",
-                "November",
-            ][month],  # fmt: skip
+            "month_de": _MONTHS_DE[month],
             "cost": str(rng.randrange(10, 900)),
             "title": f"{who} and {whom} discuss the {topic} in {where}",
         }
@@ -198,7 +187,8 @@ def main() -> None:
     )
     print(
         f"digest results={n} seconds={wall:.1f} cpu_seconds={cpu:.1f} peak_mb={peak_mb:.0f} "
-        f"calls_per_article={digest.calls / n:.3f} pair_recall={right / max(1, len(true_pairs)):.3f} "
+        f"calls_per_article={digest.calls / n:.3f} "
+        f"pair_recall={right / max(1, len(true_pairs)):.3f} "
         f"false_merges={len(found_pairs - true_pairs)}"
     )
 

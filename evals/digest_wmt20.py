@@ -107,7 +107,8 @@ def main() -> None:
     said_same = sum(1 for p in digest.pairs if "the model: same event" in p.reason)
     print(
         f"{len(results)} documents, {len(digest.pairs)} candidate pairs ({len(judged)} judged "
-        f"by the model as given, {said_same} 'same event' held back by the date rule), "
+        f"by the model as given, {said_same} 'same event' held back for want of a shared date "
+        "or figure), "
         f"{len(merged)} group(s), {len(digest.links)} link(s); {digest.calls} model calls "
         f"in {seconds:.0f} s ({settings.model})"
     )

@@ -385,3 +385,17 @@ def test_discrepancy_recall_needs_each_articles_own_value() -> None:
     title = Gold(articles=["a1", "b2"], about="title", values={"a1": "ruler", "b2": "president"})
     score = discrepancy_recall(digest, [date, swapped, title])
     assert score.found == ["meeting date"] and score.metrics() == {"discrepancy_recall": 1 / 3}
+
+
+def test_a_pair_with_no_name_in_common_is_not_sent_to_the_model(
+    digest_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    council = "The council approves the budget for the new school year"
+    one = result("s1", council, [claim("The council approved the budget of 40 million.", "q")])
+    two = result("s2", council, [claim("The council approved the budget of 40 million.", "q")])
+    named = result("s3", council, [claim("Mayor Okafor approved the budget of 40 million.", "q")])
+    digest = make_summarizer(digest_fake).digest([one, two, named])
+    by_pair = {frozenset(p.articles): p for p in digest.pairs}
+    assert by_pair[frozenset({"s1", "s2"})].by == "code"
+    assert by_pair[frozenset({"s1", "s2"})].relation == "different"
+    assert digest_fake.chat_requests == [] and digest.calls == 0

@@ -52,6 +52,11 @@ async def _judged(
     one (precision first; see docs/decisions.md)."""
     a, b = pair
     ids = (a.id, b.id)
+    if not signals[0].names & signals[1].names:
+        reason = "no person, place or organisation in common: not judged"
+        return PairJudgement(
+            articles=ids, relation="different", reason=reason, score=score, by="code"
+        )
     try:
         verdict: PairVerdict = await judge_pair(calls, a, b)
     except _UNJUDGED as exc:
