@@ -204,6 +204,26 @@ def test_claims_stated_by_both_reports_merge_with_each_source_grounded() -> None
     assert sum(len(m.sources) for m in merged) == len(a.claims) + len(b.claims)
 
 
+def test_a_place_that_differs_in_claims_stating_the_same_thing_is_a_candidate() -> None:
+    said = "Der Minister traf die Delegation am Montag in {} zu Gesprächen."
+    a = result(
+        "p1",
+        "t",
+        [claim("The minister met the delegation for talks in Berlin.", said.format("Berlin"))],
+    )
+    b = result(
+        "p2",
+        "t",
+        [claim("The minister met the delegation for talks in Bonn.", said.format("Bonn"))],
+    )
+    a.entities.append(Entity(name="Berlin", type="place"))
+    b.entities.append(Entity(name="Bonn", type="place"))
+    (found,) = discrepancy_candidates([a, b], merge_claims([a, b]))
+    assert found.about == "place" and [v.value for v in found.values] == ["Berlin", "Bonn"]
+    b.entities[0] = Entity(name="Bonn", type="organization")  # no place: nothing to compare
+    assert discrepancy_candidates([a, b], merge_claims([a, b])) == []
+
+
 def test_discrepancy_candidates_name_the_date_the_number_and_the_spellings() -> None:
     a, b, *_ = meeting_reports()
     found = discrepancy_candidates([a, b], merge_claims([a, b]))

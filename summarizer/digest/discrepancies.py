@@ -1,6 +1,7 @@
 """Discrepancy candidates, found by code in an event's merged claims and source spellings:
-different dates or numbers in claims that state the same thing, different speakers of one
-claim, and one name spelled differently. The model may only dismiss them (`judge.draft_event`)."""
+different dates, numbers or places in claims that state the same thing, different speakers
+of one claim, and one name spelled differently. The model may only dismiss them
+(`judge.draft_event`)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,17 @@ def _numbers(source: ClaimSource) -> set[str]:
     }
 
 
-def _in_claims(merged: Sequence[MergedClaim]) -> list[Discrepancy]:
+def _places(source: ClaimSource, places: set[str]) -> dict[str, str]:
+    """The places a claim's source sentence names (of the members' place entities), by key."""
+    return {
+        name_key(word): word
+        for run in names_in(source.quote)
+        for word in run.split()
+        if name_key(word) in places
+    }
+
+
+def _in_claims(merged: Sequence[MergedClaim], places: set[str]) -> list[Discrepancy]:
     found: list[Discrepancy] = []
     for entry in merged:
         firsts = {s.article: s for s in reversed(entry.sources)}
@@ -60,6 +71,11 @@ def _in_claims(merged: Sequence[MergedClaim]) -> list[Discrepancy]:
             values = [_value(a, ", ".join(sorted(numbers_a)))]
             values.append(_value(b, ", ".join(sorted(numbers_b))))
             found.append(Discrepancy(about="number", detail=f"in: {entry.text_en}", values=values))
+        places_a, places_b = _places(a, places), _places(b, places)
+        if places_a and places_b and not places_a.keys() & places_b.keys():
+            values = [_value(a, ", ".join(sorted(places_a.values())))]
+            values.append(_value(b, ", ".join(sorted(places_b.values()))))
+            found.append(Discrepancy(about="place", detail=f"in: {entry.text_en}", values=values))
         speakers = [s.speaker for s in (a, b)]
         keys = [{name_key(w) for w in s.split()} - {""} for s in speakers]
         if OUTLET not in speakers and not keys[0] & keys[1]:
@@ -125,7 +141,14 @@ def discrepancy_candidates(
     members: Sequence[ArticleResult], merged: Sequence[MergedClaim]
 ) -> list[Discrepancy]:
     """What code finds the members disagree on (candidates the model may dismiss)."""
-    return _in_claims(merged) + _spellings(members)
+    places = {
+        name_key(word)
+        for m in members
+        for e in m.entities
+        if e.type == "place"
+        for word in e.name.split()
+    } - {""}
+    return _in_claims(merged, places) + _spellings(members)
 
 
 def describe(discrepancy: Discrepancy, names: dict[str, str]) -> str:
