@@ -705,3 +705,14 @@ def test_two_sentences_rendered_as_one_are_one_claim_quoting_both(
     assert first.quote == german[: german.index(" Nach Angaben")]
     assert first.text_en.startswith("In northern Nigeria") and first.speaker.endswith("Sabo")
     assert second.quote.startswith("Nach Angaben") and second.text_en.startswith("According")
+
+
+def test_english_made_of_the_source_sentences_words_counts_as_copied() -> None:
+    from summarizer.steps.claims import _copied
+
+    source = "Die Opfer wurden misshandelt, sagte ein Polizeisprecher."
+    assert _copied("Die Opfer wurden misshandelt.", source, "de")  # too short to detect
+    assert not _copied("The victims were mistreated, a police spokesman said.", source, "de")
+    names = "Angela Merkel traf Emmanuel Macron am Montag in Paris."
+    assert not _copied("Angela Merkel met Emmanuel Macron in Paris on Monday.", names, "de")
+    assert not _copied("Die Opfer wurden misshandelt.", source, "en")  # English sources pass

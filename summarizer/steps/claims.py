@@ -29,6 +29,7 @@ _MIN_CLAIM_WORDS = 5  # shorter sentences are datelines, captions and headings, 
 
 _CONTENT = re.compile(r"\d+|\w{4,}")  # numbers and words of four letters or more
 _WORD = re.compile(r"\w+")
+_LOWER = re.compile(r"\b[^\W\d_A-ZÄÖÜ][^\W\d_]*")  # words that begin lower-case
 _ENGLISH_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
@@ -256,11 +257,20 @@ def _grounded(
 def _copied(text_en: str, sentence: str, language: str) -> bool:
     """Whether text meant to be English is in the (non-English) source language instead: the
     source sentence word for word (too short for language detection to tell, e.g. "Dies
-    berichtet die KCNA."), or detected as that language."""
+    berichtet die KCNA."), most of its lower-case words taken from the source sentence ("Die
+    Opfer wurden misshandelt.": names and numbers carry over, words do not), or detected as
+    that language."""
     if language in ("en", "und"):
         return False
     same = " ".join(text_en.split()).casefold() == " ".join(sentence.split()).casefold()
-    return same or detect_language(text_en) == language
+    words = [w for w in _LOWER.findall(text_en) if len(w) > 2]
+    source = {w.casefold() for w in _WORD.findall(sentence)}
+    taken = sum(1 for w in words if w in source)
+    return (
+        same
+        or (taken >= 2 and taken >= 2 * len(words) / 3)
+        or (detect_language(text_en) == language)
+    )
 
 
 def _without_others(text_en: str, own: str, article: Article) -> str:
