@@ -112,6 +112,9 @@ class RequestHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.server.app.handle(self, "POST")
 
+    def do_DELETE(self) -> None:
+        self.server.app.handle(self, "DELETE")
+
     # -- wire helpers used by FakeLLMServer --------------------------------------------------
 
     def read_body(self) -> bytes:

@@ -18,9 +18,11 @@ class RecordedRequest:
 
     `headers` has lower-cased names (e.g. `headers["authorization"]`); `body` is the parsed
     JSON (None if absent or not JSON, see `raw_body`); `time` is `time.monotonic()` on arrival;
-    `connection` numbers the TCP connection (equal numbers mean a kept-alive connection);
-    `outcome` says what answered: "queue", "responder", "empty", "fault:KIND", "models",
-    "not_found" or "bad_request".
+    `connection` numbers the TCP connection (equal numbers mean a kept-alive connection; 0
+    for a request inside a batch, which came in no connection of its own); `outcome` says what
+    answered: "queue", "responder", "empty", "fault:KIND", "models", "files", "batches",
+    "scripted" (a batch request answered by `FakeBatches.reply_to`), "not_found", "conflict"
+    or "bad_request".
     """
 
     method: str

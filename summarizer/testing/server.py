@@ -11,8 +11,11 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from summarizer.testing.batch_routes import is_batch_route, route_batch_api
+from summarizer.testing.batches import FakeBatches
 from summarizer.testing.completions import chat_completion, model_list
 from summarizer.testing.faults import FAULT_KINDS, FaultModel
+from summarizer.testing.files import FakeFiles
 from summarizer.testing.http import ConnectionServer, RequestHandler
 from summarizer.testing.recording import RecordedRequest
 from summarizer.testing.replies import FakeReply
@@ -35,6 +38,23 @@ class FakeLLMServer:
             ends earlier when the client disconnects or the server stops).
         host, port: where to listen; port 0 picks a free one.
         models: ids listed by `GET /v1/models`.
+
+    It also speaks the Files and Batch APIs (`/v1/files`: upload, list, retrieve, content,
+    delete; `/v1/batches`: create, list, retrieve, cancel). `files` (`FakeFiles`) holds the
+    files, `batches` (`FakeBatches`) the batches, moved by a deterministic clock: one step per
+    `GET /v1/batches/{id}` (validating → in_progress → half the requests run → all run,
+    finalizing → completed), or by `batches.advance(id)` with `batches.auto_advance = False`.
+    Batch requests are answered like chat requests (queue, then responder), and
+    `batches.reply_to(custom_id, reply)`, `batches.expire_next(after=N)`,
+    `batches.fail_next()` and `batches.cancel(id)` script failed requests, expiry, failure and
+    cancellation:
+
+        server.batches.reply_to("req-3", FakeReply.error(500, "boom"))
+        file = client.files.create(file=("in.jsonl", jsonl), purpose="batch")
+        batch = client.batches.create(input_file_id=file.id, endpoint="/v1/chat/completions",
+                                      completion_window="24h")
+        while (batch := client.batches.retrieve(batch.id)).status != "completed": ...
+        lines = client.files.content(batch.output_file_id).text.splitlines()
     """
 
     def __init__(
@@ -69,6 +89,8 @@ class FakeLLMServer:
         self._ids = itertools.count(1)
         self._httpd: ConnectionServer | None = None
         self._serve_thread: threading.Thread | None = None
+        self.files = FakeFiles()
+        self.batches = FakeBatches(self.files, self._scripted_reply, lambda: self.models)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -154,6 +176,12 @@ class FakeLLMServer:
         return [r for r in self.requests if r.path == "/v1/chat/completions"]
 
     @property
+    def batch_requests(self) -> list[RecordedRequest]:
+        """A snapshot of the Files and Batches API requests (`/v1/files...`, `/v1/batches...`);
+        the requests inside a batch are in `batches.get(id).records`."""
+        return [r for r in self.requests if is_batch_route(r.path)]
+
+    @property
     def peak_in_flight(self) -> int:
         """The most chat requests answered at once: each counts from its arrival until its
         reply starts to be written (a client's next request on that slot comes later)."""
@@ -191,12 +219,15 @@ class FakeLLMServer:
             self._queue.extend(replies)
 
     def reset(self) -> None:
-        """Forget queued replies, recorded requests and recorded errors."""
+        """Forget queued replies, recorded requests and errors, files, batches and what
+        `batches` had scripted."""
         with self._lock:
             self._queue.clear()
             self._requests.clear()
             self._errors.clear()
             self._peak_answering = 0
+        self.batches.reset()
+        self.files.clear()
 
     def record_error(self, exc: BaseException) -> None:
         with self._lock:
@@ -212,7 +243,7 @@ class FakeLLMServer:
                 body = json.loads(raw)
             except ValueError:
                 body = None
-        path = handler.path.split("?", 1)[0]
+        path, _, query = handler.path.partition("?")
         record = RecordedRequest(
             method=method,
             path=path,
@@ -230,6 +261,13 @@ class FakeLLMServer:
         if method == "GET" and path.rstrip("/") == "/v1/models":
             record.outcome = "models"
             handler.send_bytes(200, json.dumps(model_list(self.models)).encode(), {})
+            return
+        if is_batch_route(path):
+            content_type = handler.headers.get("Content-Type", "")
+            record.outcome, reply = route_batch_api(
+                self.files, self.batches, method, path, query, content_type, raw
+            )
+            self._send_reply(handler, record, reply)
             return
         if method != "POST" or path.rstrip("/") != "/v1/chat/completions":
             record.outcome = "not_found"
@@ -265,23 +303,28 @@ class FakeLLMServer:
             if kind is not None:
                 record.outcome = f"fault:{kind}"
                 return FakeReply.for_fault(kind), latency
+        return self._scripted_reply(record), latency
+
+    def _scripted_reply(self, record: RecordedRequest) -> FakeReply:
+        """The next queued reply, else the responder's (also answers batch requests)."""
+        with self._lock:
             if self._queue:
                 record.outcome = "queue"
-                return self._queue.popleft(), latency
+                return self._queue.popleft()
         if self.responder is None:
             record.outcome = "empty"
             message = (
                 "FakeLLMServer: the reply queue is empty and there is no responder "
                 f"(unexpected request #{len(self.requests)})."
             )
-            return FakeReply.error(500, message, code="fake_queue_empty"), latency
+            return FakeReply.error(500, message, code="fake_queue_empty")
         record.outcome = "responder"
         try:
-            return self.responder(record), latency
+            return self.responder(record)
         except Exception as exc:
             self.record_error(exc)
             message = f"FakeLLMServer: the responder raised {type(exc).__name__}: {exc}"
-            return FakeReply.error(500, message, code="fake_responder_error"), latency
+            return FakeReply.error(500, message, code="fake_responder_error")
 
     def _wait(self, seconds: float) -> bool:
         """Sleep `seconds`; False if the server began stopping meanwhile."""
