@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from summarizer.alignment import JOINED, align
 
-__all__ = ["lost", "lost_in_sentences"]
+__all__ = ["lost", "lost_in_sentences", "mend_numbers"]
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,:]\d+)*")
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
@@ -130,6 +130,29 @@ def _source_numbers(text: str) -> list[tuple[float, str, str]]:
         if (value := _DE_WORDS.get(word.casefold())) is not None:
             out.append((value, _english(value, plain=False), word))
     return out
+
+
+_DIGIT_RUN = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]? ?\d{1,3})+(?![\w]|[.,]\d)")
+
+
+def mend_numbers(english: str, source: str) -> str:
+    """`english` with each source number of four digits or more that it wrote in broken
+    groups ("20, 000", "34, 74" or "3.474" for the source's "3474" or "3.474") written the
+    English way ("20,000", "3,474"; a year as it is): the digits must be the source
+    number's, in order, and nothing else."""
+    wanted = {
+        str(int(value)): str(int(value)) if 1900 <= value < 2100 else f"{int(value):,}"
+        for value, _, _ in _source_numbers(source)
+        if value == int(value) and value >= 1000
+    }
+    if not wanted:
+        return english
+
+    def mended(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group(0))
+        return wanted.get(digits, match.group(0)) if digits != match.group(0) else match.group(0)
+
+    return _DIGIT_RUN.sub(mended, english)
 
 
 def _english_numbers(text: str) -> set[float]:

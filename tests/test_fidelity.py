@@ -75,7 +75,7 @@ def test_a_translation_that_lost_a_number_is_asked_again_naming_it(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
     german = "Seit 2014 hat die Bundeswehr fast 20.000 Schuss Munition verloren, am Dienstag."
-    poor = "Since 2014, the Bundeswehr has lost almost 20, 000 rounds of ammunition."
+    poor = "Since 2014, the Bundeswehr has lost almost 2,000 rounds of ammunition."
     good = "Since 2014, the Bundeswehr has lost almost 20,000 rounds of ammunition on Tuesday."
     summary = {
         "title_en": "Bundeswehr lost ammunition",
@@ -150,10 +150,10 @@ def test_a_second_answer_that_is_no_better_leaves_the_first(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
     german = "Bislang sind nach Angaben des Ministeriums 3474 Schuss Munition wieder aufgetaucht."
-    first = "So far, 34, 74 rounds have turned up again."
+    first = "So far, 374 rounds have turned up again."
     strict_fake.enqueue(
         FakeReply(content=first),
-        FakeReply(content="So far, 34 74 rounds have turned up again."),
+        FakeReply(content="So far, 347 rounds have turned up again."),
         FakeReply.json(
             {
                 "title_en": "Rounds turned up",
@@ -171,3 +171,19 @@ def test_a_second_answer_that_is_no_better_leaves_the_first(
         m["content"] for m in strict_fake.chat_requests[2].messages if m["role"] == "assistant"
     ]
     assert later == [first]
+
+
+def test_numbers_written_in_broken_groups_are_mended_from_the_source() -> None:
+    from summarizer.fidelity import mend_numbers
+
+    source = "Seit 2014 gingen fast 20.000 Schuss verloren, 3.474 wurden am 20. August gefunden."
+    broken = "Since 2014 almost 20, 000 rounds were lost, 34, 74 were found on August 20, 2019."
+    assert mend_numbers(broken, source) == (
+        "Since 2014 almost 20,000 rounds were lost, 3,474 were found on August 20, 2019."
+    )
+    assert mend_numbers("3.474 were found", source) == "3,474 were found"
+    assert mend_numbers("34, 74 rounds", "3474 Schuss") == "3,474 rounds"  # no separator there
+    assert mend_numbers("in 20, 19", "im Jahr 2019") == "in 2019"
+    # Digits that are not a source number's stay as written.
+    assert mend_numbers("about 21, 000 rounds", source) == "about 21, 000 rounds"
+    assert mend_numbers("in 2018, 2019", "in den Jahren 2018 und 2019") == "in 2018, 2019"

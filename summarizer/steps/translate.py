@@ -10,7 +10,7 @@ from summarizer.budget import TRANSLATION_PIECE_CHARS, translation_budget
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation, clean_translation, turn
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
-from summarizer.fidelity import lost_in_sentences
+from summarizer.fidelity import lost_in_sentences, mend_numbers
 from summarizer.language import detect_language
 
 __all__ = ["translate_chunks", "translate_turn"]
@@ -58,7 +58,8 @@ async def translate_turn(
     (`summarizer.fidelity`, for a source in `language`) is asked once more after it, naming
     what it lost; the answer that lost less stays (with the exchange, when it is the second;
     "" for `language`: no check). If that still lost something, the sentences are translated
-    again as two halves, which stay if they lose less. Returns the cleaned English."""
+    again as two halves, which stay if they lose less. Returns the cleaned English, with
+    numbers written in broken groups ("20, 000") mended by code."""
     this = turn(sentences, translate=True)
     texts = [s.text for s in sentences]
     source = " ".join(texts)
@@ -69,7 +70,7 @@ async def translate_turn(
         if len(sentences) < 2:
             raise
         return await _translate_halves(turns, sentences, name, calls, language)
-    cleaned = clean_translation(raw)
+    cleaned = mend_numbers(clean_translation(raw), source)
     if not cleaned:  # e.g. "[1]" and a line break: try the halves, else give up
         if len(sentences) > 1:
             return await _translate_halves(turns, sentences, name, calls, language)
@@ -86,7 +87,7 @@ async def translate_turn(
     except (OutputTruncatedError, ValidationFailedError):
         fixed = ""
     best, exchange = cleaned, {**this, "answer": raw}
-    if (better := clean_translation(fixed)) and len(
+    if (better := mend_numbers(clean_translation(fixed), source)) and len(
         lost := lost_in_sentences(texts, better, language)
     ) < len(missing):
         best, exchange, missing = better, {**again, "answer": fixed}, lost
