@@ -20,144 +20,63 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from summarizer.attribution_cues import (
+    APPOSITION as _APPOSITION,
+)
+from summarizer.attribution_cues import (
+    BACKWARD as _BACKWARD,
+)
+from summarizer.attribution_cues import (
+    CONTINUES as _CONTINUES,
+)
+from summarizer.attribution_cues import (
+    CONTINUING_CUE as _CONTINUING_CUE,
+)
+from summarizer.attribution_cues import (
+    CUE_WORDS as _CUE_WORDS,
+)
+from summarizer.attribution_cues import (
+    DE_SPEECH as _DE_SPEECH,
+)
+from summarizer.attribution_cues import (
+    DE_TITLE_SUBJECT as _DE_TITLE_SUBJECT,
+)
+from summarizer.attribution_cues import (
+    EN_AND_SAID as _EN_AND_SAID,
+)
+from summarizer.attribution_cues import (
+    EN_SPEAKER as _EN_SPEAKER,
+)
+from summarizer.attribution_cues import (
+    EN_SUBJECT as _EN_SUBJECT,
+)
+from summarizer.attribution_cues import (
+    GENERIC_SOURCE as _GENERIC_SOURCE,
+)
+from summarizer.attribution_cues import (
+    NOT_SUBJECT as _NOT_SUBJECT,
+)
+from summarizer.attribution_cues import (
+    PATTERNS as _PATTERNS,
+)
+from summarizer.attribution_cues import (
+    PRONOUN_START as _PRONOUN_START,
+)
+from summarizer.attribution_cues import (
+    PRONOUNS as _PRONOUNS,
+)
+from summarizer.attribution_cues import (
+    STOP as _STOP,
+)
+from summarizer.attribution_cues import (
+    TITLE_ONLY as _TITLE_ONLY,
+)
 from summarizer.claim_kind import QUOTE_MARKS, Kind, kind_of
 
 __all__ = ["OUTLET", "Attribution", "attribute", "attribute_all", "find_cues", "speech_subject"]
 
 OUTLET = "the outlet"
 """The speaker of a sentence no one else is said to assert: the publication itself."""
-
-_ART = r"(?:(?:der|die|das|des|dem|den|einer|eines|einem)\s+)"
-_ADJ = r"(?:[a-zäöü][\w\-]*(?:e|en|er|es|em)\s+)"  # "nordkoreanische", "russischen"
-_CAPS = r"[A-ZÄÖÜ][\w\-]*(?:\s+[A-ZÄÖÜ][\w\-]*){0,3}"
-_NAME = rf"{_ART}?{_ADJ}{{0,2}}?{_CAPS}"
-_PRONOUN = r"(?!(?:Dies|Diese|Dieser|Er|Sie|Es|Das|Man|Wir|Ich|Ihr)\b)"
-_SUBJECT = (
-    rf"(?:(?:[Dd]ie|[Dd]er|[Dd]as|[Aa]uch)\s+)?{_PRONOUN}{_ADJ}{{0,2}}{_CAPS}(?:\s+und\s+{_CAPS})?"
-)
-_VERBS = (
-    r"sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|berichtete|berichtet|"
-    r"berichteten|teilte|teilt|warf|versicherte|versichert|bekräftigte|kommentierte|meldete|"
-    r"meldet|bestätigte|bestätigt|zitierte|warnte|warnt|kritisierte|forderte|fordert"
-)
-_SUBJECT_VERBS = (  # "Die USA werfen Nordkorea vor", "Pjöngjang weist die Vorwürfe zurück"
-    r"werfen|wirft|warfen|beschuldigen|beschuldigt|beschuldigte|bestreiten|bestreitet|"
-    r"bestritt|bestritten|dementierte|dementiert|weist|wies|wiesen|weisen"
-)
-_GERMAN = [
-    rf"\b[Ll]aut\s+(?:Angaben\s+)?{_NAME}",
-    rf"\b[Nn]ach\s+Angaben\s+{_NAME}",
-    rf"\b{_ART}?{_ADJ}{{0,2}}{_CAPS}\s+zufolge\b",
-    rf"\b[Ww]ie\s+{_NAME}\s+(?:berichtete|mitteilte|meldete|erklärte|sagte)\b",
-    rf"\b(?:{_VERBS})\s+{_NAME}",
-    r"\bheißt\s+es\s+in\s+(?:der|dem|einer|einem)\s+\w+",
-    rf"\b[Ss]o\s+{_NAME}",
-    rf"(?:^|(?<=[,;:]\s)){_SUBJECT}\s+(?:{_SUBJECT_VERBS}|{_VERBS})\b",
-]
-_EN_NAME = r"(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}"
-_ENGLISH = [
-    rf"\b[Aa]ccording\s+to\s+{_EN_NAME}",
-    rf"\b{_EN_NAME}\s+(?:said|says|reported|told|claimed|denied|announced)\b",
-    r"\b(?:said|says|told)\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2}",
-]
-_PATTERNS = {
-    "de": [re.compile(p) for p in _GERMAN],
-    "en": [re.compile(p) for p in _ENGLISH],
-}
-# The speaker as the English translation names it.
-_EN_SPEAKER = [
-    re.compile(
-        r"\b(?:reported|stated|said|announced|claimed|denied|confirmed)\s+by\s+"
-        r"((?:[\w\-’']+\s+){0,6}?[\w\-’']+)(?=\s*(?:[,.;:]|$|\s+that\b))"
-    ),
-    re.compile(
-        r"\b[Aa]ccording\s+to\s+((?:[\w\-’']+\s+){0,8}?[\w\-’']+)(?=\s*(?:[,.;:]|$|\s+that\b))"
-    ),
-    re.compile(
-        r"((?:[Tt]he\s+)?(?:[\w\-’']+\s+){0,4}?[\w\-’']+)\s+(?:said|says|stated|reported|reports|"
-        r"announced|told|explained|stressed|emphasi[sz]ed|confirmed|added|claimed|denied|"
-        r"wrote|accused|accuses|rejected|rejects|insisted|warned)\b"
-    ),
-    re.compile(
-        r"\b(?:said|says|stated|reported|told|explained|stressed)\s+"
-        r"((?:[A-Z][\w\-]*(?:'s|’s)?\s*){1,6})"
-    ),
-]
-_CUE_WORDS = re.compile(
-    r"\b(?:[Ll]aut|[Nn]ach|Angaben|zufolge|[Ww]ie|[Ss]o|heißt|es|in|mitteilte|[Aa]uch|"
-    rf"{_VERBS}|{_SUBJECT_VERBS}|[Dd]er|[Dd]ie|[Dd]as|des|dem|den|einer|eines|einem)\b"
-)
-_CONTINUES = re.compile(  # Konjunktiv I, "demnach", "hieß es": the previous source goes on
-    r"\b(?:sei|seien|habe|hätten|werde|würden|könne|müsse|wolle|solle|dürfe|gebe|stehe|liege|"
-    r"stünden|kämen|"
-    r"demnach|hieß\s+es|heißt\s+es)\b"
-)
-# Words of a cue that name no source of their own ("laut den Angaben", "dem Bericht zufolge").
-_GENERIC_SOURCE = re.compile(
-    r"\b(?:Angaben|Bericht(?:en|s)?|Mitteilung|Informationen|Erkenntnissen|Schätzungen|"
-    r"Darstellung|Aussagen?|Papier|Studie|Untersuchung|Ermittlungen|Ermittlern|"
-    r"[Dd](?:er|ie|as|es|em|en)|[Ee]ine[mnrs]?)\b|[\s,.]"
-)
-# A name in apposition right after a cue: "sagte der Gouverneur von Vermont, Phil Scott,".
-_APPOSITION = re.compile(
-    r"^(?:\s+(?:des|der|von|aus|im|in)\s+[^,.]{1,60})?,\s+"
-    r"((?:[A-ZÄÖÜ][\w\-]+\s+){1,2}[A-ZÄÖÜ][\w\-]+)\s*(?:[,.;]|$)"
-)
-_CONTINUING_CUE = re.compile(r"\b(?:heißt|hieß)\s+es\b")
-_PRONOUN_START = re.compile(
-    r"^(?:[Tt]his|[Tt]hat|[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I|[Tt]here)(?:\s|$)"
-)
-# A speech act in German: the verbs of saying, promising, thanking, stressing, warning, ...
-_DE_SPEECH = re.compile(
-    r"\b(?:sag|gesagt|erklär|beton|versproch|versprach|versprech|bestätig|mitgeteilt|teilte|"
-    r"teilt|dankt|bedankt|Dank|Ausdruck|kommentier|bekräftig|zugesichert|sicherte|sichert|"
-    r"wünscht|lobt|gelobt|warnt|gewarnt|forder|gefordert|kündigt|angekündigt|versicher|äußer|"
-    r"geäußert|kritisier|verurteil|beschrieb|beschreib|meint|räumt|räumte|bezeichne|nannte|"
-    r"appellier|drohte|droht|schrieb|schreibt|unterstrich|hob|hervorgehoben|verspricht|"
-    r"begrüßt|rief|ruft|informiert|zitiert|behauptet|bekannt|gab|gibt\s+an|angedeutet|deutete|"
-    r"vorgeschlagen|schlug|einräum|eingeräumt|gestand|erinnert|deutlich|prognostiziert)\w*"
-)
-_EN_SPEECH = (
-    r"said|says|promised|pledged|vowed|confirmed|informed|told|emphasi[sz]ed|stressed|"
-    r"underlined|underscored|thanked|expressed|wished|welcomed|praised|commented|assured|"
-    r"announced|warned|demanded|called\s+for|critici[sz]ed|condemned|described|explained|"
-    r"added|insisted|reaffirmed|reiterated|stated|declared|noted|argued|claimed|accused|"
-    r"denied|rejected|admitted|reported|wrote|mentioned|urged|replied|revealed|threatened|"
-    r"indicated|suggested|signall?ed|hinted|predicted|acknowledged|conceded|proposed|recalled|"
-    r"pointed\s+out|made\s+(?:it\s+)?clear|"
-    r"claims|warns|accuses|denies|insists|reports|confirms|stresses|announces|states|argues|"
-    r"rejects|thanks|promises|pledges|tells|informs|assures|emphasi[sz]es|expresses|admits"
-)
-_EN_SUBJECT = re.compile(  # "In return, Shoigu thanked Kim ...", "He has also stressed ..."
-    r"^(?:[^,]{0,60},\s+)?(?P<subject>[A-Z][\w\-’'.]*(?:\s+[\w\-’'.]+){0,7}?)"
-    r"(?:,\s+(?P<apposition>[^,]{1,60}),)?\s+"
-    r"(?:(?:has|had|have|also|then|further|again|repeatedly|now|already|once|recently)\s+)*"
-    rf"(?:{_EN_SPEECH})\b"
-)
-_EN_AND_SAID = re.compile(  # "Belousov also held talks with No Kwang-chol and said that ..."
-    r"^(?P<subject>(?:The\s+)?(?:[A-Z][\w\-’'.]*\s+){0,5}[A-Z][\w\-’'.]*)\s+[^,;]{0,160}?"
-    rf"(?:\s+and\s+(?:also\s+|then\s+|further\s+)?(?:{_EN_SPEECH})|,\s+(?:stating|saying|adding|"
-    r"noting|stressing|explaining|emphasi[sz]ing|promising|warning|insisting))\b"
-)
-_DE_TITLE_SUBJECT = re.compile(  # "Der Staatschef drückte ... aus", "Die Ministerin sagte"
-    r"^(?:Der|Die)\s+(?:[a-zäöü][\w\-]*\s+){0,2}(?P<title>(?:Staats|Regierungs|Partei)chef|"
-    r"Präsident|Minister|Kanzler|Machthaber|Sprecher|Bürgermeister|Gouverneur|Premier|"
-    r"Vorsitzende|Direktor|Chef|Botschafter|Bundespräsident|Ministerpräsident)(?:in)?\b"
-)
-_TITLE_ONLY = re.compile(  # "the President of the Democratic People's Republic of Korea"
-    r"^[Tt]he\s+(?:[a-z][\w\-]*\s+){0,2}(?P<title>[A-Za-z][a-z\-]+)(?:\s+of\s+.*)?$"
-)
-_BACKWARD = re.compile(r"^(?:Dies|Das|Dieses|Diese)\s+\w+")  # "Dies berichtet die KCNA."
-_NOT_SUBJECT = re.compile(
-    r"\b(?:was|were|is|are|be|been|being|who|which|that|it|this|there|would|will|could)\b",
-    re.I,
-)
-_PRONOUNS = {"he", "she", "they"}
-_STOP = {
-    "from", "by", "to", "that", "according", "said", "says", "reported", "in", "on", "at", "with",
-    "as", "is", "was", "are", "were", "has", "had", "have", "comes", "came", "this", "it", "and",
-    "also", "for", "told", "stated", "announced", "than", "like", "of",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -206,7 +125,7 @@ def _tidy(name: str) -> str:
 
 def _source_speaker(cue: str) -> str:
     """The name inside a cue, in the source's words: "laut KCNA" -> "KCNA"."""
-    return " ".join(_CUE_WORDS.sub(" ", cue).split()).strip(" ,.")
+    return " ".join(_CUE_WORDS.sub(" ", cue).split()).strip(' ,.:„“"')
 
 
 def _stems(text: str) -> set[str]:

@@ -1,3 +1,5 @@
+import pytest
+
 from summarizer.attribution import attribute, find_cues
 
 
@@ -231,7 +233,7 @@ def test_attribution_on_the_gold_with_reference_english_does_not_regress() -> No
     root = Path(__file__).resolve().parents[1] / "evals"
     right, judged, kinds_right, kinds_judged = score([root / "seeds", root / "wmt20"])
     assert judged >= 40 and kinds_judged >= 80  # the gold's named-source facts, judged claims
-    assert right / judged >= 0.76 and kinds_right / kinds_judged >= 0.87  # 36/47, 73/83
+    assert right / judged >= 0.80 and kinds_right / kinds_judged >= 0.89  # 38/47, 74/83
 
 
 def test_an_english_speaker_drags_no_quotation_along() -> None:
@@ -242,3 +244,33 @@ def test_an_english_speaker_drags_no_quotation_along() -> None:
         "de",
     )
     assert (got.speaker, got.kind) == ("Sabo", "quote")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (  # a time adverb between the verb of saying and its subject
+            "Die AUA übernimmt die Flüge, bestätigte am Freitag ein Pressesprecher der Airline.",
+            "Pressesprecher",
+        ),
+        (  # pluperfect: the subject between the auxiliary and the participle
+            'Man muss sie aus den Stadien werfen", hatte Fifa-Präsident Gianni Infantino am '
+            "Wochenende gesagt.",
+            "Fifa-Präsident Gianni Infantino",
+        ),
+        (  # a speaker, a colon and the quotation
+            'Polizeisprecher Andrzej Rydzik: "Wir bestätigen die Festnahme."',
+            "Polizeisprecher Andrzej Rydzik",
+        ),
+        (
+            'Dem entgegnete am Freitag AUA-Vorstand Andreas Otto: "Wir bleiben die Nummer eins".',
+            "AUA-Vorstand Andreas Otto",
+        ),
+    ],
+)
+def test_cues_with_an_adverb_a_participle_or_a_colon_name_their_speaker(
+    sentence: str, speaker: str
+) -> None:
+    found = attribute(sentence, "", "de")
+    assert found.named and found.speaker == speaker
+    assert found.cue and found.cue in sentence

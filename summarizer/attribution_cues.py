@@ -1,0 +1,187 @@
+"""The cue phrases of attribution: how German and English news name who says something.
+
+Patterns only (`summarizer.attribution` applies them): German cues ("laut KCNA", "sagte
+Kim", "Staatsmedien zufolge"), the English speaker phrases of a translation ("according to
+…", "… said"), the verbs of speech acts in both languages, and the words that continue or
+name no source.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "ADJ",
+    "ADVERB",
+    "APPOSITION",
+    "ART",
+    "BACKWARD",
+    "CAPS",
+    "CONTINUES",
+    "CONTINUING_CUE",
+    "CUE_WORDS",
+    "DE_SPEECH",
+    "DE_TITLE_SUBJECT",
+    "ENGLISH",
+    "EN_AND_SAID",
+    "EN_NAME",
+    "EN_SPEAKER",
+    "EN_SPEECH",
+    "EN_SUBJECT",
+    "GENERIC_SOURCE",
+    "GERMAN",
+    "NAME",
+    "NOT_SUBJECT",
+    "PARTICIPLES",
+    "PATTERNS",
+    "PRONOUN",
+    "PRONOUNS",
+    "PRONOUN_START",
+    "STOP",
+    "SUBJECT",
+    "SUBJECT_VERBS",
+    "TITLE_ONLY",
+    "VERBS",
+]
+
+ART = r"(?:(?:der|die|das|des|dem|den|ein|eine|einer|eines|einem)\s+)"
+ADJ = r"(?:[a-zäöü][\w\-]*(?:e|en|er|es|em)\s+)"  # "nordkoreanische", "russischen"
+CAPS = r"[A-ZÄÖÜ][\w\-]*(?:\s+[A-ZÄÖÜ][\w\-]*){0,3}"
+NAME = rf"{ART}?{ADJ}{{0,2}}?{CAPS}"
+PRONOUN = r"(?!(?:Dies|Diese|Dieser|Er|Sie|Es|Das|Man|Wir|Ich|Ihr)\b)"
+SUBJECT = (
+    rf"(?:(?:[Dd]ie|[Dd]er|[Dd]as|[Aa]uch)\s+)?{PRONOUN}{ADJ}{{0,2}}{CAPS}(?:\s+und\s+{CAPS})?"
+)
+VERBS = (
+    r"sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|berichtete|berichtet|"
+    r"berichteten|teilte|teilt|warf|versicherte|versichert|bekräftigte|kommentierte|meldete|"
+    r"meldet|bestätigte|bestätigt|zitierte|warnte|warnt|kritisierte|forderte|fordert"
+)
+SUBJECT_VERBS = (  # "Die USA werfen Nordkorea vor", "Pjöngjang weist die Vorwürfe zurück"
+    r"werfen|wirft|warfen|beschuldigen|beschuldigt|beschuldigte|bestreiten|bestreitet|"
+    r"bestritt|bestritten|dementierte|dementiert|weist|wies|wiesen|weisen"
+)
+# A time or sentence adverb between a verb of saying and its subject: "bestätigte am Freitag ein
+# Pressesprecher", "entgegnete am Freitag AUA-Vorstand Andreas Otto".
+ADVERB = (
+    r"(?:am\s+(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag|Wochenende)|"
+    r"gestern|heute|zuvor|bereits|außerdem|zudem|nun|jetzt|dazu|dabei|noch)"
+)
+PARTICIPLES = r"gesagt|erklärt|betont|berichtet|mitgeteilt|bestätigt|angekündigt|gewarnt|gefordert"
+GERMAN = [
+    rf"\b[Ll]aut\s+(?:Angaben\s+)?{NAME}",
+    rf"\b[Nn]ach\s+Angaben\s+{NAME}",
+    rf"\b{ART}?{ADJ}{{0,2}}{CAPS}\s+zufolge\b",
+    rf"\b[Ww]ie\s+{NAME}\s+(?:berichtete|mitteilte|meldete|erklärte|sagte)\b",
+    rf"\b(?:{VERBS}|entgegnete|erwiderte|ergänzte)\s+(?:{ADVERB}\s+)?{NAME}",
+    rf"\b(?:hatte|hat|habe|hätte)\s+{NAME}\s+(?:[\w\-]+\s+){{0,3}}?(?:{PARTICIPLES})\b",
+    rf"^{NAME}:\s*[\"„“]",  # "Polizeisprecher Andrzej Rydzik: „…“"
+    r"\bheißt\s+es\s+in\s+(?:der|dem|einer|einem)\s+\w+",
+    rf"\b[Ss]o\s+{NAME}",
+    rf"(?:^|(?<=[,;:]\s)){SUBJECT}\s+(?:{SUBJECT_VERBS}|{VERBS})\b",
+]
+EN_NAME = r"(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}"
+ENGLISH = [
+    rf"\b[Aa]ccording\s+to\s+{EN_NAME}",
+    rf"\b{EN_NAME}\s+(?:said|says|reported|told|claimed|denied|announced)\b",
+    r"\b(?:said|says|told)\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2}",
+]
+PATTERNS = {
+    "de": [re.compile(p) for p in GERMAN],
+    "en": [re.compile(p) for p in ENGLISH],
+}
+# The speaker as the English translation names it.
+EN_SPEAKER = [
+    re.compile(
+        r"\b(?:reported|stated|said|announced|claimed|denied|confirmed)\s+by\s+"
+        r"((?:[\w\-’']+\s+){0,6}?[\w\-’']+)(?=\s*(?:[,.;:]|$|\s+that\b))"
+    ),
+    re.compile(
+        r"\b[Aa]ccording\s+to\s+((?:[\w\-’']+\s+){0,8}?[\w\-’']+)(?=\s*(?:[,.;:]|$|\s+that\b))"
+    ),
+    re.compile(
+        r"((?:[Tt]he\s+)?(?:[\w\-’']+\s+){0,4}?[\w\-’']+)\s+(?:said|says|stated|reported|reports|"
+        r"announced|told|explained|stressed|emphasi[sz]ed|confirmed|added|claimed|denied|"
+        r"wrote|accused|accuses|rejected|rejects|insisted|warned)\b"
+    ),
+    re.compile(
+        r"\b(?:said|says|stated|reported|told|explained|stressed)\s+"
+        r"((?:[A-Z][\w\-]*(?:'s|’s)?\s*){1,6})"
+    ),
+]
+CUE_WORDS = re.compile(
+    r"\b(?:[Ll]aut|[Nn]ach|Angaben|zufolge|[Ww]ie|[Ss]o|heißt|es|in|mitteilte|[Aa]uch|"
+    rf"{VERBS}|{SUBJECT_VERBS}|{ADVERB}|{PARTICIPLES}|entgegnete|erwiderte|ergänzte|"
+    r"hatte|hat|habe|hätte|[Dd]er|[Dd]ie|[Dd]as|des|dem|den|ein|eine|einer|eines|einem)\b"
+)
+CONTINUES = re.compile(  # Konjunktiv I, "demnach", "hieß es": the previous source goes on
+    r"\b(?:sei|seien|habe|hätten|werde|würden|könne|müsse|wolle|solle|dürfe|gebe|stehe|liege|"
+    r"stünden|kämen|"
+    r"demnach|hieß\s+es|heißt\s+es)\b"
+)
+# Words of a cue that name no source of their own ("laut den Angaben", "dem Bericht zufolge").
+GENERIC_SOURCE = re.compile(
+    r"\b(?:Angaben|Bericht(?:en|s)?|Mitteilung|Informationen|Erkenntnissen|Schätzungen|"
+    r"Darstellung|Aussagen?|Papier|Studie|Untersuchung|Ermittlungen|Ermittlern|"
+    r"[Dd](?:er|ie|as|es|em|en)|[Ee]ine[mnrs]?)\b|[\s,.]"
+)
+# A name in apposition right after a cue: "sagte der Gouverneur von Vermont, Phil Scott,".
+APPOSITION = re.compile(
+    r"^(?:\s+(?:des|der|von|aus|im|in)\s+[^,.]{1,60})?,\s+"
+    r"((?:[A-ZÄÖÜ][\w\-]+\s+){1,2}[A-ZÄÖÜ][\w\-]+)\s*(?:[,.;]|$)"
+)
+CONTINUING_CUE = re.compile(r"\b(?:heißt|hieß)\s+es\b")
+PRONOUN_START = re.compile(
+    r"^(?:[Tt]his|[Tt]hat|[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I|[Tt]here)(?:\s|$)"
+)
+# A speech act in German: the verbs of saying, promising, thanking, stressing, warning, ...
+DE_SPEECH = re.compile(
+    r"\b(?:sag|gesagt|erklär|beton|versproch|versprach|versprech|bestätig|mitgeteilt|teilte|"
+    r"teilt|dankt|bedankt|Dank|Ausdruck|kommentier|bekräftig|zugesichert|sicherte|sichert|"
+    r"wünscht|lobt|gelobt|warnt|gewarnt|forder|gefordert|kündigt|angekündigt|versicher|äußer|"
+    r"geäußert|kritisier|verurteil|beschrieb|beschreib|meint|räumt|räumte|bezeichne|nannte|"
+    r"appellier|drohte|droht|schrieb|schreibt|unterstrich|hob|hervorgehoben|verspricht|"
+    r"begrüßt|rief|ruft|informiert|zitiert|behauptet|bekannt|gab|gibt\s+an|angedeutet|deutete|"
+    r"vorgeschlagen|schlug|einräum|eingeräumt|gestand|erinnert|deutlich|prognostiziert)\w*"
+)
+EN_SPEECH = (
+    r"said|says|promised|pledged|vowed|confirmed|informed|told|emphasi[sz]ed|stressed|"
+    r"underlined|underscored|thanked|expressed|wished|welcomed|praised|commented|assured|"
+    r"announced|warned|demanded|called\s+for|critici[sz]ed|condemned|described|explained|"
+    r"added|insisted|reaffirmed|reiterated|stated|declared|noted|argued|claimed|accused|"
+    r"denied|rejected|admitted|reported|wrote|mentioned|urged|replied|revealed|threatened|"
+    r"indicated|suggested|signall?ed|hinted|predicted|acknowledged|conceded|proposed|recalled|"
+    r"pointed\s+out|made\s+(?:it\s+)?clear|"
+    r"claims|warns|accuses|denies|insists|reports|confirms|stresses|announces|states|argues|"
+    r"rejects|thanks|promises|pledges|tells|informs|assures|emphasi[sz]es|expresses|admits"
+)
+EN_SUBJECT = re.compile(  # "In return, Shoigu thanked Kim ...", "He has also stressed ..."
+    r"^(?:[^,]{0,60},\s+)?(?P<subject>[A-Z][\w\-’'.]*(?:\s+[\w\-’'.]+){0,7}?)"
+    r"(?:,\s+(?P<apposition>[^,]{1,60}),)?\s+"
+    r"(?:(?:has|had|have|also|then|further|again|repeatedly|now|already|once|recently)\s+)*"
+    rf"(?:{EN_SPEECH})\b"
+)
+EN_AND_SAID = re.compile(  # "Belousov also held talks with No Kwang-chol and said that ..."
+    r"^(?P<subject>(?:The\s+)?(?:[A-Z][\w\-’'.]*\s+){0,5}[A-Z][\w\-’'.]*)\s+[^,;]{0,160}?"
+    rf"(?:\s+and\s+(?:also\s+|then\s+|further\s+)?(?:{EN_SPEECH})|,\s+(?:stating|saying|adding|"
+    r"noting|stressing|explaining|emphasi[sz]ing|promising|warning|insisting))\b"
+)
+DE_TITLE_SUBJECT = re.compile(  # "Der Staatschef drückte ... aus", "Die Ministerin sagte"
+    r"^(?:Der|Die)\s+(?:[a-zäöü][\w\-]*\s+){0,2}(?P<title>(?:Staats|Regierungs|Partei)chef|"
+    r"Präsident|Minister|Kanzler|Machthaber|Sprecher|Bürgermeister|Gouverneur|Premier|"
+    r"Vorsitzende|Direktor|Chef|Botschafter|Bundespräsident|Ministerpräsident)(?:in)?\b"
+)
+TITLE_ONLY = re.compile(  # "the President of the Democratic People's Republic of Korea"
+    r"^[Tt]he\s+(?:[a-z][\w\-]*\s+){0,2}(?P<title>[A-Za-z][a-z\-]+)(?:\s+of\s+.*)?$"
+)
+BACKWARD = re.compile(r"^(?:Dies|Das|Dieses|Diese)\s+\w+")  # "Dies berichtet die KCNA."
+NOT_SUBJECT = re.compile(
+    r"\b(?:was|were|is|are|be|been|being|who|which|that|it|this|there|would|will|could)\b",
+    re.I,
+)
+PRONOUNS = {"he", "she", "they"}
+STOP = {
+    "from", "by", "to", "that", "according", "said", "says", "reported", "in", "on", "at", "with",
+    "as", "is", "was", "are", "were", "has", "had", "have", "comes", "came", "this", "it", "and",
+    "also", "for", "told", "stated", "announced", "than", "like", "of",
+}  # fmt: skip
