@@ -66,6 +66,12 @@ from summarizer.attribution_cues import (
     PRONOUNS as _PRONOUNS,
 )
 from summarizer.attribution_cues import (
+    SOURCE_NOUNS as _SOURCE_NOUNS,
+)
+from summarizer.attribution_cues import (
+    SOURCE_PREFIXES as _SOURCE_PREFIXES,
+)
+from summarizer.attribution_cues import (
     STOP as _STOP,
 )
 from summarizer.attribution_cues import (
@@ -107,7 +113,9 @@ def _english_speaker(english: str) -> str:
     for pattern in _EN_SPEAKER:
         if match := pattern.search(english):
             name = " ".join(match.group(1).split()).strip(" ,.'’\"“”„")
-            name = re.sub(r"\s+(?:also|further|then|again|however|now|reports?)$", "", name)
+            name = re.sub(
+                r"(?:\s+(?:also|further|then|again|however|now|reports?|had|has|have))+$", "", name
+            )
             name = re.sub(r"(?:'s|’s)$", "", name)
             name = _tidy(name)
             if name and not (_PRONOUN_START.match(name) and len(name.split()) <= 2):
@@ -126,6 +134,23 @@ def _tidy(name: str) -> str:
 def _source_speaker(cue: str) -> str:
     """The name inside a cue, in the source's words: "laut KCNA" -> "KCNA"."""
     return " ".join(_CUE_WORDS.sub(" ", cue).split()).strip(' ,.:„“"')
+
+
+def _source_noun(source: str) -> str:
+    """A source named by a German common noun in English ("Pressesprecher" -> "spokesman",
+    "italienischen Medienberichten" -> "Italian media reports"); "" for any other."""
+    *before, last = source.split() or [""]
+    folded = last.casefold()
+    for noun, english in sorted(_SOURCE_NOUNS.items(), key=lambda item: -len(item[0])):
+        if folded.endswith(noun):
+            head = folded[: -len(noun)]
+            first = [_SOURCE_PREFIXES.get(w.casefold(), "") for w in before] + [
+                _SOURCE_PREFIXES.get(head, "")
+            ]
+            if head and not first[-1] and head not in ("presse", "pres"):
+                return ""  # an unknown compound: leave it as the source gives it
+            return " ".join([*filter(None, first), english])
+    return ""
 
 
 def _stems(text: str) -> set[str]:
@@ -234,7 +259,11 @@ def attribute(
             kind = kind_of(sentence, named=True)
             return Attribution(last_named.speaker, cues[0], kind, named=True)
         if not found or not _names_in(found, sentence):
-            found = _english_form(source, english) if english else source
+            said_by, found = found, _english_form(source, english) if english else source
+            if found == source and said_by and source.casefold() not in english.casefold():
+                found = said_by  # "Pressesprecher", untranslated: "a press spokesman"
+            elif found == source:
+                found = _source_noun(source) or source
         after = sentence[sentence.find(cues[0]) + len(cues[0]) :]
         if named_after := _APPOSITION.match(after):  # "..., sagte der Gouverneur, Phil Scott."
             found = named_after.group(1)

@@ -37,6 +37,8 @@ __all__ = [
     "PRONOUN",
     "PRONOUNS",
     "PRONOUN_START",
+    "SOURCE_NOUNS",
+    "SOURCE_PREFIXES",
     "STOP",
     "SUBJECT",
     "SUBJECT_VERBS",
@@ -45,7 +47,11 @@ __all__ = [
 ]
 
 ART = r"(?:(?:der|die|das|des|dem|den|ein|eine|einer|eines|einem)\s+)"
-ADJ = r"(?:[a-zäöü][\w\-]*(?:e|en|er|es|em)\s+)"  # "nordkoreanische", "russischen"
+ADJ = (  # "nordkoreanische", "russischen"; not a verb or determiner ("werden dem Bericht zufolge")
+    r"(?:(?!(?:werden|worden|wurden|haben|hatten|sollen|sollten|wollen|können|müssen|dürfen|"
+    r"dem|den|einem|einen|seinen|seinem|ihren|ihrem|unseren|diesem|diesen|jedem|allen)\s)"
+    r"[a-zäöü][\w\-]*(?:e|en|er|es|em)\s+)"
+)
 CAPS = r"[A-ZÄÖÜ][\w\-]*(?:\s+[A-ZÄÖÜ][\w\-]*){0,3}"
 NAME = rf"{ART}?{ADJ}{{0,2}}?{CAPS}"
 PRONOUN = r"(?!(?:Dies|Diese|Dieser|Er|Sie|Es|Das|Man|Wir|Ich|Ihr)\b)"
@@ -74,7 +80,9 @@ GERMAN = [
     rf"\b{ART}?{ADJ}{{0,2}}{CAPS}\s+zufolge\b",
     rf"\b[Ww]ie\s+{NAME}\s+(?:berichtete|mitteilte|meldete|erklärte|sagte)\b",
     rf"\b(?:{VERBS}|entgegnete|erwiderte|ergänzte)\s+(?:{ADVERB}\s+)?{NAME}",
-    rf"\b(?:hatte|hat|habe|hätte)\s+{NAME}\s+(?:[\w\-]+\s+){{0,3}}?(?:{PARTICIPLES})\b",
+    rf"\b(?:hatte|hat|habe|hätte)\s+[\"„“]?{NAME}[\"“”]?"
+    rf"(?=\s+(?:[\w\-]+\s+){{0,3}}?(?:{PARTICIPLES})\b)",
+    rf"\b[Nn]ach\s+{ADJ}{{0,2}}[A-ZÄÖÜ][\w\-]*(?:[Bb]erichten|[Ii]nformationen)\b",
     rf"^{NAME}:\s*[\"„“]",  # "Polizeisprecher Andrzej Rydzik: „…“"
     r"\bheißt\s+es\s+in\s+(?:der|dem|einer|einem)\s+\w+",
     rf"\b[Ss]o\s+{NAME}",
@@ -185,3 +193,37 @@ STOP = {
     "as", "is", "was", "are", "were", "has", "had", "have", "comes", "came", "this", "it", "and",
     "also", "for", "told", "stated", "announced", "than", "like", "of",
 }  # fmt: skip
+
+
+# Sources named by a common noun, in English, for a speaker the translation does not name:
+# the noun's last part decides ("Pressesprecher" -> "spokesman"), a known first part is kept
+# ("Polizeisprecher" -> "police spokesman").
+SOURCE_NOUNS = {
+    "sprecherin": "spokeswoman",
+    "sprecher": "spokesman",
+    "medienberichten": "media reports",
+    "medienbericht": "media report",
+    "medien": "media",
+    "staatsmedien": "state media",
+    "polizei": "police",
+    "regierung": "government",
+    "ministerium": "ministry",
+    "behörden": "authorities",
+    "behörde": "authority",
+    "staatsanwaltschaft": "prosecutors",
+    "ermittler": "investigators",
+    "experten": "experts",
+    "augenzeugen": "eyewitnesses",
+}
+SOURCE_PREFIXES = {
+    "polizei": "police",
+    "regierungs": "government",
+    "partei": "party",
+    "unternehmens": "company",
+    "ministeriums": "ministry",
+    "kreml": "Kremlin",
+    "italienischen": "Italian",
+    "russischen": "Russian",
+    "deutschen": "German",
+    "amerikanischen": "US",
+}

@@ -233,7 +233,7 @@ def test_attribution_on_the_gold_with_reference_english_does_not_regress() -> No
     root = Path(__file__).resolve().parents[1] / "evals"
     right, judged, kinds_right, kinds_judged = score([root / "seeds", root / "wmt20"])
     assert judged >= 40 and kinds_judged >= 80  # the gold's named-source facts, judged claims
-    assert right / judged >= 0.80 and kinds_right / kinds_judged >= 0.89  # 38/47, 74/83
+    assert right / judged >= 0.80 and kinds_right / kinds_judged >= 0.90  # 38/47, 75/83
 
 
 def test_an_english_speaker_drags_no_quotation_along() -> None:
@@ -251,7 +251,7 @@ def test_an_english_speaker_drags_no_quotation_along() -> None:
     [
         (  # a time adverb between the verb of saying and its subject
             "Die AUA übernimmt die Flüge, bestätigte am Freitag ein Pressesprecher der Airline.",
-            "Pressesprecher",
+            "spokesman",  # the German noun, in English
         ),
         (  # pluperfect: the subject between the auxiliary and the participle
             'Man muss sie aus den Stadien werfen", hatte Fifa-Präsident Gianni Infantino am '
@@ -266,6 +266,7 @@ def test_an_english_speaker_drags_no_quotation_along() -> None:
             'Dem entgegnete am Freitag AUA-Vorstand Andreas Otto: "Wir bleiben die Nummer eins".',
             "AUA-Vorstand Andreas Otto",
         ),
+        ('Zuvor hatte "AviationNetOnline" darüber berichtet.', "AviationNetOnline"),
     ],
 )
 def test_cues_with_an_adverb_a_participle_or_a_colon_name_their_speaker(
@@ -274,3 +275,42 @@ def test_cues_with_an_adverb_a_participle_or_a_colon_name_their_speaker(
     found = attribute(sentence, "", "de")
     assert found.named and found.speaker == speaker
     assert found.cue and found.cue in sentence
+
+
+def test_a_speaker_left_in_german_takes_the_english_speaker_phrase() -> None:
+    sentence = "Die AUA übernimmt die Flüge, bestätigte am Freitag ein Pressesprecher der Airline."
+    english = (
+        "AUA is taking over the flights, a press spokesman for the airline confirmed on Friday."
+    )
+    assert attribute(sentence, english, "de").speaker == "press spokesman for the airline"
+    media = "Die Anführer sollen nach italienischen Medienberichten hinter dem Handel stecken."
+    said = "The leaders are said to be behind the trade, according to Italian media reports."
+    found = attribute(media, said, "de")
+    assert found.cue == "nach italienischen Medienberichten" and found.speaker == "Italian media"
+
+
+def test_a_verb_before_a_cue_is_no_part_of_its_source_and_had_is_no_part_of_a_name() -> None:
+    assert find_cues("Die Flüge werden dem Bericht zufolge verlegt.", "de") == [
+        "dem Bericht zufolge"
+    ]
+    earlier = attribute('Zuvor hatte "AviationNetOnline" berichtet.', "", "de")
+    follows = attribute(
+        "Die Flüge werden dem Bericht zufolge verlegt.",
+        "According to the report, the flights will be moved.",
+        "de",
+        last_named=earlier,
+    )
+    assert follows.speaker == "AviationNetOnline"  # the report named before
+    english = "AviationNetOnline had reported on it before."
+    assert attribute("Zuvor hatte die Seite darüber berichtet.", english, "de").speaker != (
+        "AviationNetOnline had"
+    )
+
+
+def test_a_source_named_by_a_german_noun_is_given_in_english() -> None:
+    sentence = "Die AUA übernimmt die Flüge, bestätigte am Freitag ein Pressesprecher."
+    assert attribute(sentence, "", "de").speaker == "spokesman"
+    media = "Die Anführer sollen nach italienischen Medienberichten hinter dem Handel stecken."
+    assert attribute(media, "", "de").speaker == "Italian media reports"
+    police = 'Polizeisprecher Andrzej Rydzik: "Wir bestätigen die Festnahme."'
+    assert attribute(police, "", "de").speaker == "Polizeisprecher Andrzej Rydzik"  # a name
