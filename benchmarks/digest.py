@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,9 @@ from itertools import combinations
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from throughput import start_server
 
 from summarizer import Settings, Summarizer
 from summarizer.digest import load_results
@@ -125,27 +127,6 @@ def write_results(folder: Path, n: int, seed: int = 11) -> list[list[str]]:
     return events
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
-    """The fake server in a child process; returns it and its base_url."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "summarizer.testing",
-            "--responder",
-            "tests.responders:digest_responder",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    base_url = proc.stdout.readline().strip()
-    if not base_url.startswith("http"):
-        proc.kill()
-        raise SystemExit(f"the fake server did not start: {base_url!r}")
-    return proc, base_url
-
-
 def _pairs(groups: list[list[str]]) -> set[tuple[str, str]]:
     return {(a, b) for g in groups for a, b in combinations(sorted(g), 2)}
 
@@ -154,7 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--results", type=int, default=10_000)
     args = parser.parse_args()
-    server, base_url = start_server()
+    server, base_url = start_server(0.0, "tests.responders:digest_responder")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)

@@ -41,7 +41,9 @@ from _corpus import write_corpus
 from summarizer import ArticleResult, Settings, Summarizer
 
 
-def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    latency: float, responder: str = "tests.responders:article_responder"
+) -> tuple[subprocess.Popen[str], str]:
     """The fake server in a child process; returns it and its base_url."""
     proc = subprocess.Popen(
         [
@@ -51,7 +53,7 @@ def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
             "--latency-ms",
             str(latency * 1000),
             "--responder",
-            "tests.responders:article_responder",
+            responder,
         ],
         stdout=subprocess.PIPE,
         text=True,
