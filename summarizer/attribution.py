@@ -124,10 +124,12 @@ def _english_speaker(english: str) -> str:
 
 
 def _tidy(name: str) -> str:
-    """A speaker without text up to a quotation mark, a description before "named" or a
-    relative pronoun at the end ("an officer named Yakubu Sabo who" -> "Yakubu Sabo")."""
+    """A speaker without text up to a quotation mark, a description before "named", a
+    relative pronoun at the end ("an officer named Yakubu Sabo who" -> "Yakubu Sabo") or the
+    predicate after a name ("Jesus published private messages and" -> "Jesus")."""
     name = re.split(r"[\"“”„«»]", name)[-1]
     name = re.split(r"\b(?:named|called)\s+(?=[A-Z])", name)[-1]
+    name = re.sub(r"^([A-Z][^\s]*(?:\s+[A-Z][^\s]*)*)\s+[a-z]+ed\b.*$", r"\1", name)
     return re.sub(r"(?:\s+(?:who|which|that|whom))+$", "", name.strip(" ,.;:'’"))
 
 

@@ -314,3 +314,11 @@ def test_a_source_named_by_a_german_noun_is_given_in_english() -> None:
     assert attribute(media, "", "de").speaker == "Italian media reports"
     police = 'Polizeisprecher Andrzej Rydzik: "Wir bestätigen die Festnahme."'
     assert attribute(police, "", "de").speaker == "Polizeisprecher Andrzej Rydzik"  # a name
+
+
+def test_an_english_speaker_stops_at_the_predicate_after_a_name() -> None:
+    from summarizer.attribution import _tidy
+
+    assert _tidy("Jesus published private messages and") == "Jesus"
+    assert _tidy("an unnamed official") == "an unnamed official"  # no name before it
+    assert _tidy("Ryanair's subsidiary Laudamotion") == "Ryanair's subsidiary Laudamotion"

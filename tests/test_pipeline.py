@@ -716,3 +716,20 @@ def test_english_made_of_the_source_sentences_words_counts_as_copied() -> None:
     names = "Angela Merkel traf Emmanuel Macron am Montag in Paris."
     assert not _copied("Angela Merkel met Emmanuel Macron in Paris on Monday.", names, "de")
     assert not _copied("Die Opfer wurden misshandelt.", source, "en")  # English sources pass
+
+
+def test_a_claims_english_gets_its_numbers_mended_from_its_quote() -> None:
+    from summarizer.steps.claims import _claim
+    from summarizer.tasks import ClaimPick
+
+    pick = ClaimPick.model_construct(
+        sentence=1,
+        speaker="the outlet",
+        kind="statement",
+        text_en="The unit lost almost 20, 000 rounds.",
+        quote="Die Truppe verlor fast 20.000 Schuss.",
+        attribution="",
+        start=0,
+        end=37,
+    )
+    assert _claim(pick, None).text_en == "The unit lost almost 20,000 rounds."

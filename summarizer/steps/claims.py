@@ -17,6 +17,7 @@ from summarizer.budget import EXTRA_CLAIMS, claims_budget, max_claims_for
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
+from summarizer.fidelity import mend_numbers
 from summarizer.grounding import locate_quote
 from summarizer.language import detect_language
 from summarizer.schema import Claim, RejectedClaim
@@ -216,7 +217,7 @@ def _claim(pick: ClaimPick, attribution: Attribution | None) -> Claim:
         speaker = speaker if cue else OUTLET
         kind = attribution.kind if not cue or attribution.kind != "statement" else "report"
     return Claim(
-        text_en=pick.text_en.strip(),
+        text_en=mend_numbers(pick.text_en.strip(), pick.quote or ""),
         speaker=speaker or OUTLET,
         attribution=cue,
         kind=kind,
