@@ -308,6 +308,12 @@ def test_a_verb_before_a_cue_is_no_part_of_its_source_and_had_is_no_part_of_a_na
 
 
 def test_a_source_named_by_a_german_noun_is_given_in_english() -> None:
+    from summarizer.attribution import _source_noun
+
+    assert _source_noun("russischen Präsidenten") == "Russian president"
+    assert _source_noun("südkoreanischen Geheimdienstes") == "South Korean intelligence service"
+    assert _source_noun("Vizepräsident") == ""  # an unknown compound stays as it is
+    assert _source_noun("Kim") == ""
     sentence = "Die AUA übernimmt die Flüge, bestätigte am Freitag ein Pressesprecher."
     assert attribute(sentence, "", "de").speaker == "spokesman"
     media = "Die Anführer sollen nach italienischen Medienberichten hinter dem Handel stecken."
