@@ -84,6 +84,33 @@ class Summarizer:
         finally:  # a caller that stops early stops the batch's work in flight too
             loop.run(agen.aclose())
 
+    def summarize_dataset(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        address: str | None = None,
+        actors: int | None = None,
+        concurrency: int | None = None,
+    ) -> Iterator[Item]:
+        """`summarize_paths` on a Ray cluster (extra `ray`): the inputs as a Ray dataset, each
+        of `actors` actors (default: one per CPU) with its own client, cache and `concurrency`
+        requests in flight. Yields an item per input, in input order; finished articles (the
+        memo) are recalled without a call; an auth or quota error stops the job (its item is
+        yielded, then it is raised). `address`: None (the Ray this process is connected to,
+        else `RAY_ADDRESS`, else a new local one), "auto" or "ray://host:10001". Raises
+        `ConfigError` if Ray is not installed. See `summarizer.engines`."""
+        from summarizer.engines import RayEngine
+
+        engine = RayEngine(
+            self.settings,
+            runner=self._runner,
+            prompts_dir=self._prompts_dir,
+            address=address,
+            actors=actors,
+            concurrency=concurrency,
+        )
+        return engine.items(paths)
+
     def digest(
         self, results: Iterable[ArticleResult], errors: Iterable[DigestFileError] = ()
     ) -> Digest:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from summarizer.batch import Duplicate, ItemError
 from summarizer.cli.digest import write_digest
+from summarizer.cli.ray_run import RayOptions, ray_items, ray_options, write_dataset
 from summarizer.cli.root import (
     EXIT_INTERRUPTED,
     EXIT_ITEM_FAILED,
@@ -112,6 +113,39 @@ ModeOpt = Annotated[
     str | None,
     typer.Option("--mode", help="instructor mode: auto, json_schema, tools, md_json, json."),
 ]
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="local: this machine's processes; ray: a Ray cluster, --concurrency per actor "
+        "(pip install 'summarizer[ray]').",
+    ),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        help="With --engine ray: auto (the cluster `ray start --head` made here) or "
+        "ray://HOST:10001; default: RAY_ADDRESS, else a local Ray.",
+    ),
+]
+RayActorsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--ray-actors",
+        min=1,
+        help="With --engine ray: actors, each with its own client, cache and --concurrency "
+        "(default: one per CPU of the cluster).",
+    ),
+]
+DatasetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dataset",
+        help="With --engine ray: write a JSONL or Parquet dataset at this folder or URI "
+        "(name ending .jsonl or .parquet, on storage every node can reach) instead of --out.",
+    ),
+]
 
 
 @app.command(
@@ -144,6 +178,10 @@ def run(
     check_translations: CheckOpt = None,
     digest: DigestOpt = False,
     verbose: VerboseOpt = False,
+    engine: EngineOpt = "local",
+    ray_address: RayAddressOpt = None,
+    ray_actors: RayActorsOpt = None,
+    dataset: DatasetOpt = None,
 ) -> None:
     """Summarize articles; write [bold]<out>/<id>.json[/] per article as each one finishes.
 
@@ -169,8 +207,11 @@ def run(
         rules_file=rules,
         check_translations=check_translations,
     )
+    ray = ray_options(engine, ray_address, ray_actors, dataset)
+    if ray is not None and ray.dataset is not None:
+        raise typer.Exit(write_dataset(paths, settings, ray))
     summarizer, total = _start(paths, out_dir, settings)
-    summary, unfinished = _summarize_all(summarizer, paths, total, out_dir, fmt)
+    summary, unfinished = _summarize_all(summarizer, paths, total, out_dir, fmt, ray)
     summary.print(out_dir)
     _report_unfinished(unfinished, settings)
     if digest:
@@ -195,7 +236,12 @@ def _start(paths: list[Path], out_dir: Path, settings: Settings) -> tuple[Summar
 
 
 def _summarize_all(
-    summarizer: Summarizer, paths: list[Path], total: int, out_dir: Path, fmt: str
+    summarizer: Summarizer,
+    paths: list[Path],
+    total: int,
+    out_dir: Path,
+    fmt: str,
+    ray: RayOptions | None = None,
 ) -> tuple[_RunSummary, list[str]]:
     """Deliver each article as it finishes; the closing table and the articles the budget left
     unstarted. Auth and quota errors end the run; Ctrl-C ends it with the interrupted code."""
@@ -204,7 +250,11 @@ def _summarize_all(
     try:
         with summarizer, progress_bar() as progress:
             bar = progress.add_task("summarizing", total=total)
-            for item in summarizer.summarize_paths(paths):
+            if ray is None:
+                items = summarizer.summarize_paths(paths)
+            else:
+                items = ray_items(summarizer, paths, ray)
+            for item in items:
                 if isinstance(item, ItemError):
                     if isinstance(item.error, AuthError | QuotaError):
                         raise fail(item.message)
