@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -248,12 +249,14 @@ def _summarize_all(
     summary = _RunSummary()
     unfinished: list[str] = []
     try:
-        with summarizer, progress_bar() as progress:
+        with summarizer, progress_bar() as progress, contextlib.ExitStack() as stack:
             bar = progress.add_task("summarizing", total=total)
             if ray is None:
                 items = summarizer.summarize_paths(paths)
             else:
                 items = ray_items(summarizer, paths, ray)
+            # A generator left by an early exit is closed while its event loop still runs.
+            stack.callback(getattr(items, "close", lambda: None))
             for item in items:
                 if isinstance(item, ItemError):
                     if isinstance(item.error, AuthError | QuotaError):
