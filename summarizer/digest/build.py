@@ -4,6 +4,7 @@ events; each event's claims merged, its discrepancies found by code (the model m
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 
 from summarizer.cached_call import ArticleCalls
@@ -51,29 +52,21 @@ async def _judged(
     only 'related': two visits by the same people read alike, and merging them would hide
     one (precision first; see docs/decisions.md)."""
     a, b = pair
-    ids = (a.id, b.id)
+    judged = functools.partial(PairJudgement, articles=(a.id, b.id), score=score)
     if not signals[0].names & signals[1].names:
         reason = "no person, place or organisation in common: not judged"
-        return PairJudgement(
-            articles=ids, relation="different", reason=reason, score=score, by="code"
-        )
+        return judged(relation="different", reason=reason, by="code")
     try:
         verdict: PairVerdict = await judge_pair(calls, a, b)
     except _UNJUDGED as exc:
         reason = f"not judged ({type(exc).__name__}): kept apart"
-        return PairJudgement(
-            articles=ids, relation="different", reason=reason, score=score, by="code"
-        )
+        return judged(relation="different", reason=reason, by="code")
     agree = dates_agree(*signals)
     if verdict.relation == "same_event" and (agree is False or not corroborated(*signals)):
         why = "their dates are apart" if agree is False else "they share no date and no figure"
         reason = f"{verdict.reason} (the model: same event; {why}, so related only)"
-        return PairJudgement(
-            articles=ids, relation="related", reason=reason, score=score, by="code"
-        )
-    return PairJudgement(
-        articles=ids, relation=verdict.relation, reason=verdict.reason, score=score, by="model"
-    )
+        return judged(relation="related", reason=reason, by="code")
+    return judged(relation=verdict.relation, reason=verdict.reason, by="model")
 
 
 def _date(members: Sequence[Signals]) -> str | None:
