@@ -7,8 +7,11 @@ and is recorded in the article's `Ledger`, from which the provenance is assemble
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import TypeVar
 
 import openai
 
@@ -17,9 +20,9 @@ from summarizer.boilerplate import Rules, load_rules
 from summarizer.cache import ResultCache
 from summarizer.cache_keys import CacheKeys, prompt_versions
 from summarizer.cached_call import ArticleCalls, CachedCalls
-from summarizer.conversation import conversations
+from summarizer.conversation import Conversation, conversations
 from summarizer.endpoint import Backend
-from summarizer.llm import mode_name
+from summarizer.llm import Transport, mode_name
 from summarizer.prompts import TASKS, PromptTemplate, load_prompt
 from summarizer.restatement import restated_faithfully
 from summarizer.schema import ArticleResult, Claim, Provenance, RejectedClaim, schema_hash
@@ -31,10 +34,24 @@ from summarizer.steps import (
     unique_entities,
     without_source_copies,
 )
+from summarizer.tasks import SummaryDraft
 from summarizer.usage import Ledger
 from summarizer.version import __version__
 
 __all__ = ["ArticleRunner"]
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+async def _both(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
+    """Both awaited at once, each to its end (a Batch API job queues both calls); the first
+    exception is then raised."""
+    a, b = await asyncio.gather(first, second, return_exceptions=True)
+    for outcome in (a, b):
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return a, b  # type: ignore[return-value]
 
 
 class ArticleRunner:
@@ -46,9 +63,11 @@ class ArticleRunner:
         *,
         client: openai.AsyncOpenAI | None = None,
         prompts_dir: Path | None = None,
+        transport: Transport | None = None,
     ) -> None:
+        """`transport`: what sends the chat requests instead of HTTP (a Batch API job's)."""
         self.settings = settings
-        self.backend = Backend(settings, client=client)
+        self.backend = Backend(settings, client=client, transport=transport)
         self.cache = ResultCache(settings.llm_cache_dir, enabled=settings.use_cache)
         self.prompts: dict[str, PromptTemplate] = {
             task: load_prompt(task, prompts_dir) for task in TASKS
@@ -70,20 +89,15 @@ class ArticleRunner:
         calls = self._calls.for_article(article.preprocessing, ledger or Ledger())
         talks = conversations(article, self.backend.chunk_chars)
         check = self.settings.check_translations
-        translations = await translate_chunks(article, talks, calls, check=check)
-        merge_chars = self.backend.merge_chars
-        draft = await summarize_chunks(talks, calls, merge_chars=merge_chars)
-        draft = without_source_copies(draft, article)
-        claims: list[Claim] = []
-        rejected: list[RejectedClaim] = []
-        for talk in talks:
-            found, dropped = await extract_claims(
-                article, talk, calls, multi=len(talks) > 1, check=check
+        apart = self.settings.layout == "paragraphs"
+        translations = await translate_chunks(article, talks, calls, check=check, apart=apart)
+        if apart:  # the summary and the claims at once: neither waits for the other
+            draft, (claims, rejected) = await _both(
+                self._summary(article, talks, calls), self._claims(article, talks, calls, check)
             )
-            claims.extend(
-                c for c in found if (c.start, c.end) not in {(x.start, x.end) for x in claims}
-            )
-            rejected.extend(dropped)
+        else:
+            draft = await self._summary(article, talks, calls)
+            claims, rejected = await self._claims(article, talks, calls, check)
         draft = restated_faithfully(draft, claims, article.language if check else "")
         return ArticleResult(
             id=article.id,
@@ -102,12 +116,35 @@ class ArticleRunner:
             provenance=self._provenance(article, calls, started),
         )
 
+    async def _summary(
+        self, article: Article, talks: list[Conversation], calls: ArticleCalls
+    ) -> SummaryDraft:
+        draft = await summarize_chunks(talks, calls, merge_chars=self.backend.merge_chars)
+        return without_source_copies(draft, article)
+
+    @staticmethod
+    async def _claims(
+        article: Article, talks: list[Conversation], calls: ArticleCalls, check: bool
+    ) -> tuple[list[Claim], list[RejectedClaim]]:
+        claims: list[Claim] = []
+        rejected: list[RejectedClaim] = []
+        for talk in talks:
+            found, dropped = await extract_claims(
+                article, talk, calls, multi=len(talks) > 1, check=check
+            )
+            claims.extend(
+                c for c in found if (c.start, c.end) not in {(x.start, x.end) for x in claims}
+            )
+            rejected.extend(dropped)
+        return claims, rejected
+
     async def translate(self, article: Article, ledger: Ledger | None = None) -> list[str]:
         """English paragraphs, one per source paragraph (English sources pass through)."""
         calls = self._calls.for_article(article.preprocessing, ledger or Ledger())
         talks = conversations(article, self.backend.chunk_chars)
         check = self.settings.check_translations
-        return await translate_chunks(article, talks, calls, check=check)
+        apart = self.settings.layout == "paragraphs"
+        return await translate_chunks(article, talks, calls, check=check, apart=apart)
 
     def _provenance(self, article: Article, calls: ArticleCalls, started: float) -> Provenance:
         ledger = calls.ledger

@@ -109,9 +109,13 @@ class Batch:
         self._warned_workers = False
         runner.backend.gate.limit_to(limit)
 
-    async def items(self, paths: Iterable[Path | str]) -> AsyncGenerator[Item, None]:
+    def items(self, paths: Iterable[Path | str]) -> AsyncGenerator[Item, None]:
         """An item per input of `paths` (see `summarizer.sources`), in input order."""
-        source = iter(iter_sources(paths))
+        return self.items_of(iter_sources(paths))
+
+    async def items_of(self, sources: Iterable[Source]) -> AsyncGenerator[Item, None]:
+        """An item per source, in their order."""
+        source = iter(sources)
         pending: list[asyncio.Task[Item]] = []
         previous_loaded: asyncio.Event | None = None
         exhausted = False
@@ -248,6 +252,7 @@ def as_rerun(result: ArticleResult, *, id: str, path: str, started: float) -> Ar
             "usage": Usage(),
             "saved_usage": p.usage + p.saved_usage,
             "seconds": round(time.perf_counter() - started, 3),
+            "batch": None,
         }
     )
     return result.model_copy(update={"id": id, "source_path": path, "provenance": provenance})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 __all__ = [
+    "BATCH_DISCOUNT",
     "CHARS_PER_TOKEN",
     "MAX_CLAIMS",
     "REMOTE_CONCURRENCY",
@@ -113,6 +114,12 @@ def merge_chars(context_tokens: int) -> int:
     least 1,500 (a76efa7).
     """
     return max(1500, int((context_tokens - 1800) * 2.5))
+
+
+# --- the Batch API ---------------------------------------------------------------------
+
+BATCH_DISCOUNT = 0.5
+"""Share of the live price the Batch API does not bill (OpenAI: half price; `run --batch`)."""
 
 
 # --- batch sizing ------------------------------------------------------------------------

@@ -186,6 +186,7 @@ class CacheKeys:
                 "merge_chars": backend.merge_chars,
                 "max_chars": settings.max_chars,
                 "check_translations": settings.check_translations,
+                **({"layout": settings.layout} if settings.layout != "conversation" else {}),
             }
         )
 

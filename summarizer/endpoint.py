@@ -13,7 +13,7 @@ import openai
 from summarizer import budget
 from summarizer.embedded import EmbeddedServer, get_model
 from summarizer.errors import ConfigError
-from summarizer.llm import LLMClient, RateGate, resolve_mode
+from summarizer.llm import LLMClient, RateGate, Transport, resolve_mode
 from summarizer.settings import Settings
 
 __all__ = ["Backend"]
@@ -22,17 +22,31 @@ __all__ = ["Backend"]
 class Backend:
     """Owns the openai client and, for the embedded default, the llama.cpp server process."""
 
-    def __init__(self, settings: Settings, *, client: openai.AsyncOpenAI | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: openai.AsyncOpenAI | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        """`transport`: what sends each chat request instead of HTTP (a Batch API job's)."""
         self.settings = settings
+        self.transport = transport
         self.mode: instructor.Mode = resolve_mode(settings)
         self._client = client
         self._server: EmbeddedServer | None = None
         self._llm: LLMClient | None = None
+        self._openai: openai.AsyncOpenAI | None = None
         self._lock = asyncio.Lock()
         self._gate = RateGate()
         self._gate.limit_to(self.default_concurrency)
         if settings.is_embedded:
             self._embedded = get_model(settings.model)
+            if transport is not None:
+                raise ConfigError(
+                    "the Batch API needs an endpoint that serves /v1/files and /v1/batches "
+                    "(OpenAI, vLLM, ...): pass --model with OPENAI_API_KEY, or --base-url"
+                )
         elif client is None and settings.base_url is None and settings.api_key is None:
             raise ConfigError(
                 f"model {settings.model!r} is not an embedded model and no API key is set: "
@@ -102,15 +116,23 @@ class Backend:
         """The client, starting the embedded server on first use."""
         async with self._lock:
             if self._llm is None:
-                client = self._client or await self._make_client()
+                client = await self.openai_client()
                 self._llm = LLMClient(
                     self.settings,
                     client=client,
                     mode=self.mode,
                     extra_body=self.extra_body,
                     gate=self._gate,
+                    transport=self.transport,
                 )
             return self._llm
+
+    async def openai_client(self) -> openai.AsyncOpenAI:
+        """The openai client every call goes through (made, and the embedded server started,
+        on first use)."""
+        if self._openai is None:
+            self._openai = self._client or await self._make_client()
+        return self._openai
 
     async def _make_client(self) -> openai.AsyncOpenAI:
         settings = self.settings
@@ -148,8 +170,8 @@ class Backend:
 
     async def aclose(self) -> None:
         """Close the HTTP client this backend made (an injected one belongs to the caller)."""
-        if self._llm is not None and self._client is None:
-            await self._llm.aclose()
+        if self._openai is not None and self._client is None:
+            await self._openai.close()
 
     def close(self) -> None:
         """Stop the embedded server if this backend started it."""

@@ -10,6 +10,9 @@ SummarizerError
 ├── BudgetExhaustedError        --max-tokens-total spent: the article was not started
 ├── WorkersUnavailable          worker processes could not start (internal: the batch
 │                               then runs in one process, with a warning)
+├── CallDeferred                a call was handed to a Batch API job (internal: the
+│                               article waits for the batch's answer, `summarizer.batchjob`)
+├── BatchJobError               a Batch API job cannot be found, started or go on
 └── LLMError                    a call to the model failed (carries attempts, last_output)
     ├── AuthError               401/403: the key is missing or wrong; never retried
     ├── QuotaError              the account is out of quota; never retried
@@ -28,8 +31,10 @@ from typing import Any
 
 __all__ = [
     "AuthError",
+    "BatchJobError",
     "BudgetExhaustedError",
     "CacheMissError",
+    "CallDeferred",
     "ConfigError",
     "EmbeddedModelError",
     "InputError",
@@ -101,6 +106,15 @@ class BudgetExhaustedError(SummarizerError):
 
 class WorkersUnavailable(SummarizerError):
     """The worker processes could not start; the batch runs in this process instead."""
+
+
+class CallDeferred(SummarizerError):
+    """A call that a Batch API job answers later: the request is queued for its next batch,
+    and the article waits (`summarizer.batchjob`; never reaches a user)."""
+
+
+class BatchJobError(SummarizerError):
+    """A Batch API job is unknown, its state unreadable, or its batch failed for good."""
 
 
 class LLMError(SummarizerError):

@@ -96,7 +96,7 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-RUN_ONLY_FIELDS = frozenset({"cache", "attempts", "usage", "saved_usage", "seconds"})
+RUN_ONLY_FIELDS = frozenset({"cache", "attempts", "usage", "saved_usage", "seconds", "batch"})
 """Provenance fields that describe one run (a rerun served from the cache changes only
 these), not the result."""
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "ArticleResult",
     "Attempts",
+    "BatchCost",
     "Claim",
     "ClaimKind",
     "Entity",
@@ -90,6 +91,15 @@ class Attempts(BaseModel):
         )
 
 
+class BatchCost(BaseModel):
+    """How a result was paid for through a Batch API job (`run --batch`)."""
+
+    job: str = Field(description="The batch job's id (`summarizer batch status JOB`).")
+    discount: float = Field(
+        description="Share of the live price not billed for the batch tokens (0.5: half price)."
+    )
+
+
 class Provenance(BaseModel):
     """Where a result came from, enough to reproduce and audit it."""
 
@@ -109,6 +119,9 @@ class Provenance(BaseModel):
     preprocessing_version: str
     agency_tags: list[str] = Field(
         default_factory=list, description="News agencies credited in the text, e.g. 'afp'."
+    )
+    batch: BatchCost | None = Field(
+        None, description="Set when `usage` went through the Batch API, at its price."
     )
 
 

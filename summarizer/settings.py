@@ -17,12 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from summarizer.errors import ConfigError
 
-__all__ = ["DEFAULT_MODEL", "Mode", "Settings"]
+__all__ = ["DEFAULT_MODEL", "Layout", "Mode", "Settings"]
 
 DEFAULT_MODEL = "qwen2.5-coder-1.5b"
 """The embedded model used when no `--model` / `--base-url` is given."""
 
 Mode = Literal["auto", "json_schema", "tools", "md_json", "json"]
+Layout = Literal["conversation", "paragraphs"]
 
 _ENV_PREFIX = "SUMMARIZER_"
 
@@ -77,6 +78,14 @@ class Settings(BaseModel):
         True,
         description="Ask again, once, for a paragraph whose English lost a number, date or "
         "acronym of its source (`summarizer.fidelity`).",
+    )
+    layout: Layout = Field(
+        "conversation",
+        description="How an article's calls are laid out. conversation: each paragraph is "
+        "translated after the ones before it, in one growing conversation per chunk (a "
+        "llama.cpp server reads each paragraph once). paragraphs: each paragraph in its own "
+        "request, all at once, then the summary and the claims at once; no call waits for "
+        "another's answer but for the translations (what --batch uses).",
     )
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 # The order of these imports is the order of the commands in `summarizer --help`.
 # isort: off
-from summarizer.cli import run, digest, view, clean, serve, cache, eval  # noqa: F401
+from summarizer.cli import run, batch, digest, view, clean, serve, cache, eval  # noqa: F401
 
 # isort: on
 from summarizer.cli.root import app

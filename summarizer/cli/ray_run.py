@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.markup import escape
 
 from summarizer.batch import Item
@@ -14,9 +16,52 @@ from summarizer.errors import SummarizerError
 from summarizer.settings import Settings
 from summarizer.summarizer import Summarizer
 
-__all__ = ["RayOptions", "ray_items", "ray_options", "write_dataset"]
+__all__ = [
+    "DatasetOpt",
+    "EngineOpt",
+    "RayActorsOpt",
+    "RayAddressOpt",
+    "RayOptions",
+    "ray_items",
+    "ray_options",
+    "write_dataset",
+]
 
 ENGINES = ("local", "ray")
+
+EngineOpt = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="local: this machine's processes; ray: a Ray cluster, --concurrency per actor "
+        "(pip install 'summarizer[ray]').",
+    ),
+]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        help="With --engine ray: auto (the cluster `ray start --head` made here) or "
+        "ray://HOST:10001; default: RAY_ADDRESS, else a local Ray.",
+    ),
+]
+RayActorsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--ray-actors",
+        min=1,
+        help="With --engine ray: actors, each with its own client, cache and --concurrency "
+        "(default: one per CPU of the cluster).",
+    ),
+]
+DatasetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dataset",
+        help="With --engine ray: write a JSONL or Parquet dataset at this folder or URI "
+        "(name ending .jsonl or .parquet, on storage every node can reach) instead of --out.",
+    ),
+]
 
 
 @dataclass(frozen=True)

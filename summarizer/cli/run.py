@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +14,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from summarizer.batch import Duplicate, ItemError
+from summarizer.batch import Duplicate, Item, ItemError
+from summarizer.cli.batch_run import BatchOpt, LayoutOpt, PollOpt, WaitOpt, batch_items
 from summarizer.cli.digest import write_digest
-from summarizer.cli.ray_run import RayOptions, ray_items, ray_options, write_dataset
+from summarizer.cli.ray_run import (
+    DatasetOpt,
+    EngineOpt,
+    RayActorsOpt,
+    RayAddressOpt,
+    ray_items,
+    ray_options,
+    write_dataset,
+)
 from summarizer.cli.root import (
     EXIT_INTERRUPTED,
     EXIT_ITEM_FAILED,
@@ -48,7 +58,7 @@ from summarizer.settings import Settings
 from summarizer.sources import iter_sources
 from summarizer.summarizer import Summarizer
 
-__all__ = ["run"]
+__all__ = ["RunSummary", "deliver_all", "run"]
 
 PathsArg = Annotated[
     list[Path],
@@ -114,39 +124,6 @@ ModeOpt = Annotated[
     str | None,
     typer.Option("--mode", help="instructor mode: auto, json_schema, tools, md_json, json."),
 ]
-EngineOpt = Annotated[
-    str,
-    typer.Option(
-        "--engine",
-        help="local: this machine's processes; ray: a Ray cluster, --concurrency per actor "
-        "(pip install 'summarizer[ray]').",
-    ),
-]
-RayAddressOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--ray-address",
-        help="With --engine ray: auto (the cluster `ray start --head` made here) or "
-        "ray://HOST:10001; default: RAY_ADDRESS, else a local Ray.",
-    ),
-]
-RayActorsOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--ray-actors",
-        min=1,
-        help="With --engine ray: actors, each with its own client, cache and --concurrency "
-        "(default: one per CPU of the cluster).",
-    ),
-]
-DatasetOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--dataset",
-        help="With --engine ray: write a JSONL or Parquet dataset at this folder or URI "
-        "(name ending .jsonl or .parquet, on storage every node can reach) instead of --out.",
-    ),
-]
 
 
 @app.command(
@@ -177,12 +154,16 @@ def run(
     cache_dir: CacheDirOpt = None,
     rules: RulesOpt = None,
     check_translations: CheckOpt = None,
+    layout: LayoutOpt = None,
     digest: DigestOpt = False,
     verbose: VerboseOpt = False,
     engine: EngineOpt = "local",
     ray_address: RayAddressOpt = None,
     ray_actors: RayActorsOpt = None,
     dataset: DatasetOpt = None,
+    batch: BatchOpt = False,
+    poll: PollOpt = 60.0,
+    wait: WaitOpt = True,
 ) -> None:
     """Summarize articles; write [bold]<out>/<id>.json[/] per article as each one finishes.
 
@@ -207,12 +188,21 @@ def run(
         cache_dir=cache_dir,
         rules_file=rules,
         check_translations=check_translations,
+        layout=layout,
     )
     ray = ray_options(engine, ray_address, ray_actors, dataset)
+    if ray is not None and batch:
+        raise fail("--batch and --engine ray do not go together")
     if ray is not None and ray.dataset is not None:
         raise typer.Exit(write_dataset(paths, settings, ray))
     summarizer, total = _start(paths, out_dir, settings)
-    summary, unfinished = _summarize_all(summarizer, paths, total, out_dir, fmt, ray)
+    if batch:
+        items: Iterable[Item] = batch_items(settings, paths, out_dir, poll=poll, wait=wait)
+    elif ray is not None:
+        items = ray_items(summarizer, paths, ray)
+    else:
+        items = summarizer.summarize_paths(paths)
+    summary, unfinished = deliver_all(summarizer, items, total, out_dir, fmt)
     summary.print(out_dir)
     _report_unfinished(unfinished, settings)
     if digest:
@@ -236,25 +226,21 @@ def _start(paths: list[Path], out_dir: Path, settings: Settings) -> tuple[Summar
         raise fail(str(exc)) from None
 
 
-def _summarize_all(
-    summarizer: Summarizer,
-    paths: list[Path],
+def deliver_all(
+    owner: contextlib.AbstractContextManager[object],
+    items: Iterable[Item],
     total: int,
     out_dir: Path,
     fmt: str,
-    ray: RayOptions | None = None,
-) -> tuple[_RunSummary, list[str]]:
-    """Deliver each article as it finishes; the closing table and the articles the budget left
-    unstarted. Auth and quota errors end the run; Ctrl-C ends it with the interrupted code."""
-    summary = _RunSummary()
+) -> tuple[RunSummary, list[str]]:
+    """Deliver each article as it finishes (`owner`, e.g. the Summarizer, is closed at the
+    end); the closing table and the articles the budget left unstarted. Auth and quota errors
+    end the run; Ctrl-C ends it with the interrupted code."""
+    summary = RunSummary()
     unfinished: list[str] = []
     try:
-        with summarizer, progress_bar() as progress, contextlib.ExitStack() as stack:
+        with owner, progress_bar() as progress, contextlib.ExitStack() as stack:
             bar = progress.add_task("summarizing", total=total)
-            if ray is None:
-                items = summarizer.summarize_paths(paths)
-            else:
-                items = ray_items(summarizer, paths, ray)
             # A generator left by an early exit is closed while its event loop still runs.
             stack.callback(getattr(items, "close", lambda: None))
             for item in items:
@@ -318,7 +304,7 @@ def _prepare_out_dir(out_dir: Path) -> None:
 
 
 def _report_failure(
-    summary: _RunSummary, id: str, kind: str, message: str, origin: str | None = None
+    summary: RunSummary, id: str, kind: str, message: str, origin: str | None = None
 ) -> None:
     """One failed article: a line naming it on stderr (by its input, when the message does not
     already open with it, by its id), and a row in the closing table."""
@@ -328,7 +314,7 @@ def _report_failure(
     summary.add(id, f"[red]{kind}[/]", failed=True)
 
 
-def _deliver(result: ArticleResult, out_dir: Path, fmt: str, summary: _RunSummary) -> None:
+def _deliver(result: ArticleResult, out_dir: Path, fmt: str, summary: RunSummary) -> None:
     """Write one result and print it; a write that fails is this article's error only (its LLM
     answers are cached, so a rerun after freeing the disk makes no calls)."""
     try:
@@ -349,7 +335,7 @@ def _emit(result: ArticleResult, fmt: str) -> None:
     sys.stdout.flush()
 
 
-class _RunSummary:
+class RunSummary:
     """The closing table: a row per article (the first 50 and every failure) and totals."""
 
     MAX_ROWS = 50
@@ -358,6 +344,7 @@ class _RunSummary:
         self.rows: list[tuple[str, str, str, str, str]] = []
         self.count = self.failed = self.hidden = 0
         self.started = time.perf_counter()
+        self.batch_tokens = self.batch_saved = 0.0
 
     def add(
         self, id: str, status: str, *, failed: bool = False, cells: tuple[str, ...] = ()
@@ -373,6 +360,11 @@ class _RunSummary:
     def add_result(self, result: ArticleResult) -> None:
         p = result.provenance
         hits = sum(1 for v in p.cache.values() if v == "hit")
+        if p.batch is not None:
+            self.batch_tokens += p.usage.prompt_tokens + p.usage.completion_tokens
+            self.batch_saved += (
+                p.usage.prompt_tokens + p.usage.completion_tokens
+            ) * p.batch.discount
         cells = (str(len(result.claims)), f"{p.seconds:.1f}", f"{hits}/{len(p.cache)}")
         self.add(result.id, "[green]ok[/]", cells=cells)
 
@@ -387,3 +379,8 @@ class _RunSummary:
         if self.hidden:
             table.add_row(f"… {self.hidden} more ok", "", "", "", "")
         err.print(table)
+        if self.batch_tokens:
+            err.print(
+                f"Batch API: {self.batch_tokens:,.0f} tokens at the batch price, which saves "
+                f"the live price of {self.batch_saved:,.0f} tokens"
+            )

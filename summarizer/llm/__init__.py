@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarizer.llm.client import Completion, LLMClient, request_params
+from summarizer.llm.client import Completion, LLMClient, Transport, request_params
 from summarizer.llm.gate import RateGate
 from summarizer.llm.modes import mode_name, resolve_mode
 from summarizer.llm.stats import CallStats
@@ -12,6 +12,7 @@ __all__ = [
     "Completion",
     "LLMClient",
     "RateGate",
+    "Transport",
     "mode_name",
     "request_params",
     "resolve_mode",

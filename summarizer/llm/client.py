@@ -20,7 +20,7 @@ from instructor.core.exceptions import IncompleteOutputException, InstructorRetr
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
-from summarizer.errors import OutputTruncatedError
+from summarizer.errors import OutputTruncatedError, SummarizerError
 from summarizer.llm._instructor_patches import apply_instructor_patches
 from summarizer.llm.gate import RateGate
 from summarizer.llm.modes import resolve_mode
@@ -29,7 +29,7 @@ from summarizer.llm.stats import CallStats
 from summarizer.schema import Usage
 from summarizer.settings import Settings
 
-__all__ = ["Completion", "LLMClient", "request_params"]
+__all__ = ["Completion", "LLMClient", "Transport", "request_params"]
 
 T = TypeVar("T", bound=BaseModel)
 V = TypeVar("V")
@@ -50,6 +50,10 @@ _REQUEST_OPTIONS = {
     "timeout": "timeout",
 }
 """Arguments of `chat.completions.create` that are request options, not body fields."""
+
+Transport = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+"""Sends one chat request body (its extra_body fields merged in) and returns the response
+JSON: the seam where a Batch API job (`summarizer.batchjob`) stands in for HTTP."""
 
 _current: contextvars.ContextVar[CallStats] = contextvars.ContextVar("summarizer_call_stats")
 
@@ -87,8 +91,10 @@ class LLMClient:
         mode: instructor.Mode | None = None,
         extra_body: dict[str, Any] | None = None,
         gate: RateGate | None = None,
+        transport: Transport | None = None,
     ) -> None:
         self.settings = settings
+        self._transport = transport
         self.mode = mode or resolve_mode(settings)
         self._client = client
         self._extra_body = extra_body or {}
@@ -126,11 +132,14 @@ class LLMClient:
             if (value := kwargs.get(arg)) is not None:
                 options[option] = value
         body = {k: v for k, v in kwargs.items() if k not in _REQUEST_OPTIONS}
-        async with self._gate.slot():
-            stats.http_requests += 1
-            data = await self._client.post(  # type: ignore[call-overload]
-                "/chat/completions", body=body, cast_to=object, options=options, stream=False
-            )
+        if self._transport is not None:
+            data = await self._transport({**body, **options.get("extra_json", {})})
+        else:
+            async with self._gate.slot():
+                stats.http_requests += 1
+                data = await self._client.post(  # type: ignore[call-overload]
+                    "/chat/completions", body=body, cast_to=object, options=options, stream=False
+                )
         if not isinstance(data, dict):
             raise GarbledResponseError(f"the response body is not a JSON object: {data!r:.200}")
         try:  # pydantic-core validation: a fraction of openai's lax, field-by-field build
@@ -168,6 +177,8 @@ class LLMClient:
             return await call(), stats
         except InstructorRetryException as exc:
             cause = exc.__cause__ if exc.__cause__ is not None else exc
+            if isinstance(cause, SummarizerError):  # a transport's own verdict (deferred,
+                raise cause from None  # or failed for good in a batch) is no model error
             if stats.attempts == 0:
                 stats.attempts = int(getattr(exc, "n_attempts", 0) or 0)
             raise classify(cause, task=task, stats=stats) from None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from typing import Any
 
 from summarizer.article import Article, Sentence
 from summarizer.budget import TRANSLATION_PIECE_CHARS, translation_budget
 from summarizer.cached_call import ArticleCalls
+from summarizer.chunking import Piece
 from summarizer.conversation import Conversation, clean_translation, turn
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
 from summarizer.fidelity import lost_in_sentences, mend_numbers
@@ -17,31 +19,60 @@ __all__ = ["translate_chunks", "translate_turn"]
 
 
 async def translate_chunks(
-    article: Article, talks: list[Conversation], calls: ArticleCalls, *, check: bool = True
+    article: Article,
+    talks: list[Conversation],
+    calls: ArticleCalls,
+    *,
+    check: bool = True,
+    apart: bool = False,
 ) -> list[str]:
     """Build each chunk's conversation: its paragraphs in order, each translated in a call
     whose prompt is the conversation so far (English sources pass through, untranslated);
-    `check`: ask again for an English that lost a number, date or acronym. Returns the
-    English paragraphs, one per source paragraph."""
+    `check`: ask again for an English that lost a number, date or acronym; `apart` (layout
+    "paragraphs"): each paragraph translated in a request of its own, all at once. Returns
+    the English paragraphs, one per source paragraph."""
+    if article.language == "en":
+        for talk in talks:
+            for piece in talk.chunk.pieces(article, TRANSLATION_PIECE_CHARS):
+                talk.turns.append(turn(_sentences(talk, piece), translate=False))
+                talk.english.append((piece.paragraph, article.text[piece.start : piece.end]))
+        return list(article.paragraphs)
+    language = article.language if check else ""
     pieces: dict[int, list[str]] = {}
+    planned: list[tuple[Conversation, Piece, str]] = []
     for talk in talks:
         for piece in talk.chunk.pieces(article, TRANSLATION_PIECE_CHARS):
-            sentences = [s for s in talk.chunk.sentences if piece.start <= s.start < piece.end]
-            if article.language == "en":
-                talk.turns.append(turn(sentences, translate=False))
-                english = article.text[piece.start : piece.end]
-            else:
-                part = len(pieces.get(piece.paragraph, []))
-                name = f"translate:{piece.paragraph}" + ("" if piece.whole else f".p{part}")
-                language = article.language if check else ""
-                english = await translate_turn(
-                    talk.turns, sentences, name, calls, language=language
-                )
+            part = sum(1 for _, p, _ in planned if p.paragraph == piece.paragraph)
+            name = f"translate:{piece.paragraph}" + ("" if piece.whole else f".p{part}")
+            planned.append((talk, piece, name))
+    if apart:  # no request waits for another: each has its own turns, all asked at once
+        own: list[list[dict[str, Any]]] = [[] for _ in planned]
+        answers = await asyncio.gather(
+            *(
+                translate_turn(turns, _sentences(talk, piece), name, calls, language=language)
+                for (talk, piece, name), turns in zip(planned, own, strict=True)
+            ),
+            return_exceptions=True,
+        )
+        for answer in answers:
+            if isinstance(answer, BaseException):
+                raise answer
+        for (talk, piece, _), turns, english in zip(planned, own, answers, strict=True):
+            assert isinstance(english, str)
+            talk.turns.extend(turns)
             pieces.setdefault(piece.paragraph, []).append(english)
             talk.english.append((piece.paragraph, english))
-    if article.language == "en":
-        return list(article.paragraphs)
+    else:
+        for talk, piece, name in planned:
+            sentences = _sentences(talk, piece)
+            english = await translate_turn(talk.turns, sentences, name, calls, language=language)
+            pieces.setdefault(piece.paragraph, []).append(english)
+            talk.english.append((piece.paragraph, english))
     return [" ".join(pieces[i]) for i in range(len(article.paragraphs))]
+
+
+def _sentences(talk: Conversation, piece: Piece) -> list[Sentence]:
+    return [s for s in talk.chunk.sentences if piece.start <= s.start < piece.end]
 
 
 async def translate_turn(
