@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable
+from collections.abc import AsyncGenerator, Awaitable, Iterator
 from typing import TypeVar
 
 __all__ = ["LoopThread"]
@@ -27,6 +27,19 @@ class LoopThread:
             return await coro
 
         return asyncio.run_coroutine_threadsafe(wrapper(), self.loop).result()
+
+    def iterate(self, agen: AsyncGenerator[T]) -> Iterator[T]:
+        """The items of an async generator, each awaited on the loop; a caller that stops
+        early closes it (on the loop), which stops its work in flight."""
+        try:
+            while True:
+                try:
+                    item = self.run(agen.__anext__())
+                except StopAsyncIteration:
+                    return
+                yield item
+        finally:
+            self.run(agen.aclose())
 
     def close(self) -> None:
         """Stop the loop and its thread."""

@@ -73,16 +73,7 @@ class Summarizer:
     ) -> Iterator[Item]:
         """Yield a result, `ItemError` or `Duplicate` per input, in input order; never stops."""
         agen = self.asummarize_paths(paths, concurrency=concurrency)
-        loop = self._ensure_loop()
-        try:
-            while True:
-                try:
-                    item: Item = loop.run(agen.__anext__())
-                except StopAsyncIteration:
-                    return
-                yield item
-        finally:  # a caller that stops early stops the batch's work in flight too
-            loop.run(agen.aclose())
+        yield from self._ensure_loop().iterate(agen)
 
     def summarize_dataset(
         self,

@@ -54,18 +54,6 @@ def invalid_every_tenth(seen: list[str]) -> Callable[[RecordedRequest], FakeRepl
     return respond
 
 
-def _settings(server: FakeLLMServer, tmp_path: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "model": "fake-model",
-        "base_url": server.base_url,
-        "api_key": "sk-test",
-        "mode": "json_schema",
-        "cache_dir": tmp_path / "cache",
-        "retry_max_wait": 0.05,
-    }
-    return Settings(**{**values, **overrides})
-
-
 def _run(job: BatchJob, *, wait: bool = True) -> list[Any]:
     async def collect() -> list[Any]:
         try:
@@ -89,11 +77,12 @@ def _comparable(result: ArticleResult) -> dict[str, Any]:
 
 def test_a_100_article_job_fixes_invalid_answers_in_a_resubmission_round(
     tmp_path: Path,
+    make_settings: Callable[..., Settings],
 ) -> None:
     corpus = write_corpus(tmp_path / "in", 100)
     invalid: list[str] = []
     with FakeLLMServer(responder=invalid_every_tenth(invalid)) as server:
-        settings = _settings(server, tmp_path)
+        settings = make_settings(server)
         job = BatchJob.start([tmp_path / "in"], settings, out_dir=tmp_path / "out")
         items = _run(job)
         assert _chat_requests(server) == 0  # every answer came from a batch
@@ -117,9 +106,11 @@ def test_a_100_article_job_fixes_invalid_answers_in_a_resubmission_round(
     assert {p.stem for p in corpus} == {r.source_path and Path(r.source_path).stem for r in results}
 
 
-def test_batch_results_equal_a_live_run_and_a_live_rerun_makes_no_calls(tmp_path: Path) -> None:
+def test_batch_results_equal_a_live_run_and_a_live_rerun_makes_no_calls(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
     with FakeLLMServer(responder=article_responder) as server:
-        batch_settings = _settings(server, tmp_path)
+        batch_settings = make_settings(server)
         batched = [i for i in _run(BatchJob.start([SEEDS], batch_settings))]
         assert _chat_requests(server) == 0
         # A live run of the same articles with the same settings: served from the memo.
@@ -127,7 +118,7 @@ def test_batch_results_equal_a_live_run_and_a_live_rerun_makes_no_calls(tmp_path
             rerun = list(again.summarize_paths([SEEDS]))
         assert _chat_requests(server) == 0
         # A live run on a fresh cache makes the same results, call by call.
-        fresh = _settings(server, tmp_path, cache_dir=tmp_path / "fresh", layout="paragraphs")
+        fresh = make_settings(server, cache_dir=tmp_path / "fresh", layout="paragraphs")
         with Summarizer(fresh) as live:
             lived = list(live.summarize_paths([SEEDS]))
         assert _chat_requests(server) > 0
@@ -189,9 +180,10 @@ def test_a_job_resumes_after_its_process_is_killed_between_rounds(tmp_path: Path
 
 def test_a_cancelled_batch_keeps_its_answers_and_resume_resubmits_the_rest(
     tmp_path: Path,
+    make_settings: Callable[..., Settings],
 ) -> None:
     with FakeLLMServer(responder=article_responder) as server:
-        settings = _settings(server, tmp_path)
+        settings = make_settings(server)
         job = BatchJob.start([SEEDS], settings)
         assert _run(job, wait=False) == []  # round 1 sent
         first = server.batches.all()[0]
@@ -213,10 +205,12 @@ def test_a_cancelled_batch_keeps_its_answers_and_resume_resubmits_the_rest(
     assert sum(isinstance(i, ArticleResult) for i in items) == 5
 
 
-def test_an_expired_batch_resubmits_its_unfinished_requests(tmp_path: Path) -> None:
+def test_an_expired_batch_resubmits_its_unfinished_requests(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
     with FakeLLMServer(responder=article_responder) as server:
         server.batches.expire_next(after=10)
-        settings = _settings(server, tmp_path)
+        settings = make_settings(server)
         items = _run(BatchJob.start([SEEDS], settings))
         batches = server.batches.all()
     state = JobState.load(job_dir(tmp_path / "cache", state_id(tmp_path)))
@@ -235,6 +229,7 @@ def state_id(tmp_path: Path) -> str:
 
 def test_failed_requests_are_retried_in_a_later_round_then_fail_the_article(
     tmp_path: Path,
+    make_settings: Callable[..., Settings],
 ) -> None:
     def failing_summaries(request: RecordedRequest) -> FakeReply:
         if request.response_format and "title_en" in json.dumps(request.response_format):
@@ -242,7 +237,7 @@ def test_failed_requests_are_retried_in_a_later_round_then_fail_the_article(
         return article_responder(request)
 
     with FakeLLMServer(responder=failing_summaries) as server:
-        settings = _settings(server, tmp_path, max_retries=1)
+        settings = make_settings(server, max_retries=1)
         items = _run(BatchJob.start([next(SEEDS.glob("000_*"))], settings))
     state = JobState.load(job_dir(tmp_path / "cache", state_id(tmp_path)))
     (item,) = items

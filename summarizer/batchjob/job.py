@@ -183,16 +183,9 @@ class BatchJob:
         """`run` for synchronous callers (on a private event loop); the job is closed at the
         end (its state stays in the cache directory, to resume)."""
         loop = LoopThread()
-        agen = self.run(poll_interval=poll_interval, wait=wait)
         try:
-            while True:
-                try:
-                    item: Item = loop.run(agen.__anext__())
-                except StopAsyncIteration:
-                    return
-                yield item
+            yield from loop.iterate(self.run(poll_interval=poll_interval, wait=wait))
         finally:
-            loop.run(agen.aclose())
             loop.run(self.aclose())
             loop.close()
 
