@@ -27,6 +27,14 @@ class Exchange:
     completion_tokens: int
     evaluated: int  # prompt tokens the model actually read (not served from its prompt cache)
     finish_reason: str | None = None
+    prompt_ms: float = 0.0  # the server's time reading the evaluated prompt tokens
+    decode_ms: float = 0.0  # the server's time generating the completion tokens
+
+    @property
+    def task(self) -> str:
+        """translate (plain text), or the response model's name (SummaryDraft, ClaimPicks)."""
+        schema = (self.body.get("response_format") or {}).get("json_schema") or {}
+        return str(schema.get("name") or ("translate" if "stop" in self.body else "text"))
 
 
 def exchange(body: dict[str, Any], answer: dict[str, Any]) -> Exchange:
@@ -46,6 +54,8 @@ def exchange(body: dict[str, Any], answer: dict[str, Any]) -> Exchange:
         int(usage.get("completion_tokens") or 0),
         evaluated,
         choices[0].get("finish_reason"),
+        float(timings.get("prompt_ms") or 0.0),
+        float(timings.get("predicted_ms") or 0.0),
     )
 
 

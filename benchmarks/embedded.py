@@ -8,6 +8,14 @@
 
     ratio = pipeline wall time / raw replay wall time      (goal <= 1.05)
 
+3. The roofline (issue 18): on the same server, the bare decode speed (one short prompt, 256
+   tokens generated, nothing else running) and the bare prompt speed (a ~1000-token prompt,
+   one token generated). Per task of the pipeline, its decode and prompt tokens/s from the
+   server's own timings, and where the pipeline's wall time went: prompt evaluation, decoding,
+   and the rest (client, HTTP, the pipeline's code, the server between requests).
+
+    decode efficiency = pipeline decode tokens/s / bare decode tokens/s   (goal >= 0.9)
+
 Both exclude server start-up. Completion tokens are printed for both sides: the replay must
 generate what the pipeline did (same prompts, greedy sampling with a fixed seed).
 
@@ -44,6 +52,78 @@ async def replay(server: Embedded, bodies: list[Exchange]) -> tuple[list[Exchang
         return answers, time.perf_counter() - started
 
 
+BARE_DECODE_TOKENS = 256
+
+
+async def bare(server: Embedded) -> tuple[float, float]:
+    """The server's bare decode and prompt speeds, tokens/s (its own timings)."""
+    long_prompt = " ".join(f"Satz {i}: Die Regierung beriet am Montag." for i in range(120))
+    asks = [
+        ("Write a long story about a lighthouse keeper.", BARE_DECODE_TOKENS),
+        (long_prompt, 1),
+    ]
+    speeds: list[float] = []
+    async with server.http() as http:
+        for i, (text, max_tokens) in enumerate(asks):
+            body = {
+                "model": server.settings.model,
+                "messages": [{"role": "user", "content": text}],
+                "max_tokens": max_tokens,
+                "temperature": 0,
+                "cache_prompt": False,
+                "ignore_eos": True,
+            }
+            response = await http.post(
+                f"{server.base_url}/chat/completions", json=body, headers=server.headers()
+            )
+            response.raise_for_status()
+            timings = response.json()["timings"]
+            if i == 0:
+                speeds.append(timings["predicted_n"] / timings["predicted_ms"] * 1000)
+            else:
+                speeds.append(timings["prompt_n"] / timings["prompt_ms"] * 1000)
+    return speeds[0], speeds[1]
+
+
+def roofline(sent: list[Exchange], wall: float, decode: float, prompt: float) -> None:
+    """Print the pipeline's speeds per task against the bare ones, and its time shares."""
+    print(f"bare decode {decode:.1f} tokens/s, bare prompt {prompt:.1f} tokens/s")
+    print(
+        f"{'task':<14}{'calls':>6}{'decode tok':>11}{'decode t/s':>11}{'prompt tok':>11}"
+        f"{'prompt t/s':>11}"
+    )
+    tasks = sorted({e.task for e in sent})
+    for task in [*tasks, "all"]:
+        chosen = [e for e in sent if task in ("all", e.task)]
+        out = sum(e.completion_tokens for e in chosen)
+        read = sum(e.evaluated for e in chosen)
+        decode_s = sum(e.decode_ms for e in chosen) / 1000
+        prompt_s = sum(e.prompt_ms for e in chosen) / 1000
+        print(
+            f"{task:<14}{len(chosen):>6}{out:>11}{out / max(decode_s, 1e-9):>11.1f}"
+            f"{read:>11}{read / max(prompt_s, 1e-9):>11.1f}"
+        )
+    decode_s = sum(e.decode_ms for e in sent) / 1000
+    prompt_s = sum(e.prompt_ms for e in sent) / 1000
+    rest = wall - decode_s - prompt_s
+    print(
+        f"time: prompt {prompt_s:.1f} s ({prompt_s / wall:.0%}), decode {decode_s:.1f} s "
+        f"({decode_s / wall:.0%}), rest {rest:.1f} s ({rest / wall:.0%}) of {wall:.1f} s"
+    )
+    pipeline_decode = sum(e.completion_tokens for e in sent) / max(decode_s, 1e-9)
+    efficiency = pipeline_decode / decode
+    print(
+        f"decode efficiency: {efficiency:.3f} (pipeline decode {pipeline_decode:.1f} / bare "
+        f"{decode:.1f} tokens/s; goal >= 0.9)"
+    )
+    wall_speed = sum(e.completion_tokens for e in sent) / wall
+    print(
+        f"end to end: {wall_speed:.1f} completion tokens per wall second "
+        f"({wall_speed / decode:.3f} of bare decode; prompt reading and the rest included)"
+    )
+    print(f"embedded decode_efficiency={efficiency:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -60,6 +140,7 @@ def main() -> None:
         assert not failed, failed
         with Embedded(settings) as server:
             answers, raw = asyncio.run(replay(server, sent))
+            decode, prompt = asyncio.run(bare(server))
     ratio = ours / raw
     print(f"model={args.model} articles={len(paths)} requests={len(sent)}")
     print(
@@ -71,6 +152,7 @@ def main() -> None:
     print(f"raw      {raw:8.2f} s  (same bodies, bare HTTP, restarted server)")
     print(f"ratio vs raw: {ratio:.3f} (goal <= 1.05)")
     print(f"embedded ratio={ratio:.3f}")
+    roofline(sent, ours, decode, prompt)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import pytest
 
 from summarizer.batch import ItemError
 from summarizer.batchjob import BatchAnswers, BatchJob, JobState, job_dir, request_id
-from summarizer.errors import AuthError, CallDeferred, QuotaError, TransportError
+from summarizer.errors import AuthError, CallDeferred, ConfigError, QuotaError, TransportError
 from summarizer.schema import ArticleResult
 from summarizer.settings import Settings
 from summarizer.summarizer import Summarizer
@@ -277,6 +277,15 @@ def test_a_request_waits_for_the_next_batch_until_answered() -> None:
     assert list(answers.pending) == [request_id(body)]
     answers.answers[request_id(body)] = {"id": "done"}
     assert asyncio.run(answers(dict(reversed(body.items())))) == {"id": "done"}
+
+
+def test_a_token_budget_is_refused_for_a_batch_job(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    with FakeLLMServer(responder=article_responder) as server:
+        with pytest.raises(ConfigError, match="max-tokens-total"):
+            BatchJob.start([SEEDS], make_settings(server, max_tokens_total=1000))
+        assert server.requests == []
 
 
 def test_batch_with_the_embedded_model_is_a_usage_error(tmp_path: Path) -> None:

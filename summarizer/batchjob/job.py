@@ -137,6 +137,11 @@ class BatchJob:
         )
         if "-" in state.inputs:
             raise ConfigError("--batch reads files and folders, not standard input")
+        if settings.max_tokens_total is not None:
+            raise ConfigError(
+                "--max-tokens-total does not apply to --batch: a job sends all its articles' "
+                "requests at once (`summarizer batch status JOB` shows what they spent)"
+            )
         job = cls(state, settings, client=client, prompts_dir=prompts_dir)
         state.save(job.folder)
         return job
