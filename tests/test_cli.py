@@ -101,6 +101,26 @@ def test_bad_options_are_usage_errors(env: dict[str, str], tmp_path: Path) -> No
     assert "max_reasks" in bad_env.stderr
 
 
+def test_a_ray_client_address_is_refused_before_any_work(
+    env: dict[str, str], tmp_path: Path, fake: FakeLLMServer
+) -> None:
+    """Ray Data 2.60 fails under Ray Client: ray:// gets the `ray job submit` way instead
+    (Ray need not be installed to be told so)."""
+    out = str(tmp_path / "out")
+    for args, extra in (
+        (["--ray-address", "ray://head:10001"], {}),
+        ([], {"RAY_ADDRESS": "ray://head:10001"}),
+    ):
+        result = runner.invoke(
+            app,
+            ["run", str(SEED_FILES[0]), "-o", out, "--engine", "ray", *args],
+            env={**env, **extra},
+        )
+        assert result.exit_code == 2
+        assert "ray job submit" in result.stderr and "Ray Client" in result.stderr
+    assert fake.chat_requests == []
+
+
 def test_options_override_environment(
     env: dict[str, str], tmp_path: Path, fake: FakeLLMServer
 ) -> None:

@@ -41,8 +41,9 @@ RayAddressOpt = Annotated[
     str | None,
     typer.Option(
         "--ray-address",
-        help="With --engine ray: auto (the cluster `ray start --head` made here) or "
-        "ray://HOST:10001; default: RAY_ADDRESS, else a local Ray.",
+        help="With --engine ray: auto (the cluster `ray start` made on this node; with "
+        "`ray job submit`, any cluster's); default: RAY_ADDRESS, else a local Ray. ray:// "
+        "is refused: Ray Data cannot run through Ray Client.",
     ),
 ]
 RayActorsOpt = Annotated[
@@ -90,7 +91,7 @@ def ray_options(
     from summarizer.engines import require_ray
 
     try:
-        require_ray()
+        require_ray(address)
     except SummarizerError as exc:
         raise fail(str(exc)) from None
     return RayOptions(address, actors, dataset)

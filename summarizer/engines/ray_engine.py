@@ -52,8 +52,18 @@ batch waits for its slowest article."""
 _STREAM = "standard input and pipes cannot be read on a Ray cluster: save the input to a file"
 
 
-def require_ray() -> Any:
-    """The `ray` module with Ray Data, or a `ConfigError` saying how to install it."""
+def require_ray(address: str | None = None) -> Any:
+    """The `ray` module with Ray Data, or a `ConfigError` saying how to install it, or that
+    a `ray://` address (or `RAY_ADDRESS`) cannot work: Ray Data 2.60's streaming executor
+    fails under Ray Client ("'Worker' object has no attribute 'core_worker'", seen against a
+    `ray start --head` cluster), so the driver must run on the cluster."""
+    target = address or os.environ.get("RAY_ADDRESS", "")
+    if target.startswith("ray://"):
+        raise ConfigError(
+            f"{target}: Ray Data cannot run through Ray Client (ray://); run the driver on "
+            "the cluster: ray job submit --address http://HEAD:8265 --working-dir . -- "
+            "summarizer run INPUT --engine ray --ray-address auto"
+        )
     try:
         import ray
         import ray.data  # pyarrow and pandas come with it
@@ -101,8 +111,8 @@ class RayEngine:
         runner: the driver's `ArticleRunner` (a `Summarizer`'s), for the memo; made if None.
         prompts_dir: prompt folder override, sent to the actors.
         address: None (the Ray this process is connected to, else `RAY_ADDRESS`, else a new
-            local one), "auto" (the cluster `ray start` made on this machine), or
-            "ray://host:10001".
+            local one), or "auto" (the cluster `ray start` made on this machine); "ray://"
+            is refused (see `require_ray`).
         actors: article actors (default: one per CPU of the cluster).
         concurrency: requests in flight per actor (default: the backend's).
     """
@@ -117,7 +127,7 @@ class RayEngine:
         actors: int | None = None,
         concurrency: int | None = None,
     ) -> None:
-        self._ray = require_ray()
+        self._ray = require_ray(address)
         self.settings = settings
         self._own_runner = runner is None
         self._runner = runner or ArticleRunner(settings, prompts_dir=prompts_dir)
