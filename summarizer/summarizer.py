@@ -89,7 +89,8 @@ class Summarizer:
         memo) are recalled without a call; an auth or quota error stops the job (its item is
         yielded, then it is raised). `address`: None (the Ray this process is connected to,
         else `RAY_ADDRESS`, else a new local one) or "auto". Raises `ConfigError` if Ray is
-        not installed, or for a "ray://" address (Ray Data cannot run through Ray Client). See `summarizer.engines`."""
+        not installed, or for a "ray://" address (Ray Data cannot run through Ray Client).
+        See `summarizer.engines`."""
         from summarizer.engines import RayEngine
 
         engine = RayEngine(
