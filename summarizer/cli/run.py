@@ -202,11 +202,12 @@ def run(
         items = ray_items(summarizer, paths, ray)
     else:
         items = summarizer.summarize_paths(paths)
-    summary, unfinished = deliver_all(summarizer, items, total, out_dir, fmt)
-    summary.print(out_dir)
-    _report_unfinished(unfinished, settings)
-    if digest:
-        _digest(settings, out_dir)
+    with summarizer:  # open until the digest: one endpoint (one embedded server) for both
+        summary, unfinished = deliver_all(contextlib.nullcontext(), items, total, out_dir, fmt)
+        summary.print(out_dir)
+        _report_unfinished(unfinished, settings)
+        if digest:
+            _digest(summarizer, out_dir)
     raise typer.Exit(EXIT_ITEM_FAILED if summary.failed else EXIT_OK)
 
 
@@ -264,11 +265,10 @@ def deliver_all(
     return summary, unfinished
 
 
-def _digest(settings: Settings, out_dir: Path) -> None:
-    """`--digest`: the digest of the results folder, on the same settings."""
+def _digest(summarizer: Summarizer, out_dir: Path) -> None:
+    """`--digest`: the digest of the results folder, by the run's own summarizer."""
     try:
-        with Summarizer(settings) as summarizer:
-            write_digest(summarizer, out_dir, out_dir, "md")
+        write_digest(summarizer, out_dir, out_dir, "md")
     except (AuthError, QuotaError) as exc:
         raise fail(str(exc)) from None
     except SummarizerError as exc:
