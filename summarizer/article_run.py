@@ -7,15 +7,13 @@ and is recorded in the article's `Ledger`, from which the provenance is assemble
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Awaitable
 from pathlib import Path
-from typing import TypeVar
 
 import openai
 
 from summarizer.article import Article
+from summarizer.at_once import both
 from summarizer.boilerplate import Rules, load_rules
 from summarizer.cache import ResultCache
 from summarizer.cache_keys import CacheKeys, prompt_versions
@@ -39,19 +37,6 @@ from summarizer.usage import Ledger
 from summarizer.version import __version__
 
 __all__ = ["ArticleRunner"]
-
-A = TypeVar("A")
-B = TypeVar("B")
-
-
-async def _both(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
-    """Both awaited at once, each to its end (a Batch API job queues both calls); the first
-    exception is then raised."""
-    a, b = await asyncio.gather(first, second, return_exceptions=True)
-    for outcome in (a, b):
-        if isinstance(outcome, BaseException):
-            raise outcome
-    return a, b  # type: ignore[return-value]
 
 
 class ArticleRunner:
@@ -92,7 +77,7 @@ class ArticleRunner:
         apart = self.settings.layout == "paragraphs"
         translations = await translate_chunks(article, talks, calls, check=check, apart=apart)
         if apart:  # the summary and the claims at once: neither waits for the other
-            draft, (claims, rejected) = await _both(
+            draft, (claims, rejected) = await both(
                 self._summary(article, talks, calls), self._claims(article, talks, calls, check)
             )
         else:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from typing import Any
 
 from summarizer.article import Article, Sentence
+from summarizer.at_once import all_of
 from summarizer.budget import TRANSLATION_PIECE_CHARS, translation_budget
 from summarizer.cached_call import ArticleCalls
 from summarizer.chunking import Piece
@@ -47,27 +47,22 @@ async def translate_chunks(
             planned.append((talk, piece, name))
     if apart:  # no request waits for another: each has its own turns, all asked at once
         own: list[list[dict[str, Any]]] = [[] for _ in planned]
-        answers = await asyncio.gather(
-            *(
-                translate_turn(turns, _sentences(talk, piece), name, calls, language=language)
-                for (talk, piece, name), turns in zip(planned, own, strict=True)
-            ),
-            return_exceptions=True,
+        answers = await all_of(
+            translate_turn(turns, _sentences(talk, piece), name, calls, language=language)
+            for (talk, piece, name), turns in zip(planned, own, strict=True)
         )
-        for answer in answers:
-            if isinstance(answer, BaseException):
-                raise answer
-        for (talk, piece, _), turns, english in zip(planned, own, answers, strict=True):
-            assert isinstance(english, str)
+        for (talk, _, _), turns in zip(planned, own, strict=True):
             talk.turns.extend(turns)
-            pieces.setdefault(piece.paragraph, []).append(english)
-            talk.english.append((piece.paragraph, english))
     else:
-        for talk, piece, name in planned:
-            sentences = _sentences(talk, piece)
-            english = await translate_turn(talk.turns, sentences, name, calls, language=language)
-            pieces.setdefault(piece.paragraph, []).append(english)
-            talk.english.append((piece.paragraph, english))
+        answers = [
+            await translate_turn(
+                talk.turns, _sentences(talk, piece), name, calls, language=language
+            )
+            for talk, piece, name in planned
+        ]
+    for (talk, piece, _), english in zip(planned, answers, strict=True):
+        pieces.setdefault(piece.paragraph, []).append(english)
+        talk.english.append((piece.paragraph, english))
     return [" ".join(pieces[i]) for i in range(len(article.paragraphs))]
 
 
