@@ -97,11 +97,6 @@ class BatchJob:
         client: openai.AsyncOpenAI | None = None,
         prompts_dir: Path | None = None,
     ) -> None:
-        if settings.is_embedded:
-            raise ConfigError(
-                "the Batch API needs an endpoint that serves /v1/files and /v1/batches "
-                "(OpenAI, vLLM, ...): pass --model with OPENAI_API_KEY set, or --base-url"
-            )
         self.state = state
         self.folder = job_dir(settings.cache_dir, state.id)
         update = {"layout": "paragraphs", "refresh": True, "use_cache": True, "replay": False}
@@ -284,10 +279,11 @@ class BatchJob:
             *await provider.lines(info.output_file_id),
             *await provider.lines(info.error_file_id),
         ]:
-            body = self.answers.take_line(line)
-            if body is not None:
-                got[str(line.get("custom_id"))] = body
-            elif str(line.get("custom_id")) in self.answers.failures:
+            rid = str(line.get("custom_id"))
+            before = self.answers.failures.get(rid)
+            if (body := self.answers.take_line(line)) is not None:
+                got[rid] = body
+            elif self.answers.failures.get(rid) is not before:  # this batch failed it
                 failed += 1
         append_answers(self.folder, got)
         current.answered, current.failed = len(got), failed
