@@ -42,6 +42,9 @@ from summarizer.attribution_cues import (
     DE_TITLE_SUBJECT as _DE_TITLE_SUBJECT,
 )
 from summarizer.attribution_cues import (
+    DOCUMENT_SOURCE as _DOCUMENT_SOURCE,
+)
+from summarizer.attribution_cues import (
     EN_AND_SAID as _EN_AND_SAID,
 )
 from summarizer.attribution_cues import (
@@ -125,16 +128,21 @@ def _english_speaker(english: str) -> str:
 
 def _tidy(name: str) -> str:
     """A speaker without text up to a quotation mark, a description before "named", a
-    relative pronoun at the end ("an officer named Yakubu Sabo who" -> "Yakubu Sabo") or the
+    relative pronoun at either end ("an officer named Yakubu Sabo who" -> "Yakubu Sabo", "on
+    which the RND" -> "the RND") or the
     predicate after a name ("Jesus published private messages and" -> "Jesus")."""
     name = re.split(r"[\"“”„«»]", name)[-1]
     name = re.split(r"\b(?:named|called)\s+(?=[A-Z])", name)[-1]
+    name = re.sub(r"^(?:(?:on|in|of|about|by|from|to|for|with)\s+)?(?:which|whom)\s+", "", name)
     name = re.sub(r"^([A-Z][^\s]*(?:\s+[A-Z][^\s]*)*)\s+[a-z]+ed\b.*$", r"\1", name)
     return re.sub(r"(?:\s+(?:who|which|that|whom))+$", "", name.strip(" ,.;:'’"))
 
 
 def _source_speaker(cue: str) -> str:
-    """The name inside a cue, in the source's words: "laut KCNA" -> "KCNA"."""
+    """The name inside a cue, in the source's words: "laut KCNA" -> "KCNA"; for a document
+    ("geht aus einer Liste des Ministeriums hervor") whose it is ("Ministeriums")."""
+    if document := _DOCUMENT_SOURCE.search(cue):
+        return document.group("source")
     return " ".join(_CUE_WORDS.sub(" ", cue).split()).strip(' ,.:„“"')
 
 

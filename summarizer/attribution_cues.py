@@ -22,6 +22,8 @@ __all__ = [
     "CUE_WORDS",
     "DE_SPEECH",
     "DE_TITLE_SUBJECT",
+    "DOCUMENT",
+    "DOCUMENT_SOURCE",
     "ENGLISH",
     "EN_AND_SAID",
     "EN_NAME",
@@ -74,6 +76,7 @@ ADVERB = (
     r"gestern|heute|zuvor|bereits|außerdem|zudem|nun|jetzt|dazu|dabei|noch)"
 )
 PARTICIPLES = r"gesagt|erklärt|betont|berichtet|mitgeteilt|bestätigt|angekündigt|gewarnt|gefordert"
+DOCUMENT = rf"(?:[\w\-]+\s+){{0,6}}?{NAME}"  # "einer als geheim eingestuften Liste des Amtes"
 GERMAN = [
     rf"\b[Ll]aut\s+(?:Angaben\s+)?{NAME}",
     rf"\b[Nn]ach\s+Angaben\s+{NAME}",
@@ -87,7 +90,12 @@ GERMAN = [
     r"\bheißt\s+es\s+in\s+(?:der|dem|einer|einem)\s+\w+",
     rf"\b[Ss]o\s+{NAME}",
     rf"(?:^|(?<=[,;:]\s)){SUBJECT}\s+(?:{SUBJECT_VERBS}|{VERBS})\b",
+    # "Das geht aus einer Auflistung des Ministeriums hervor", "wie aus dem Bericht hervorgeht"
+    rf"\b(?:geht|ging|gehe)\s+(?:{ADVERB}\s+)?aus\s+{DOCUMENT}\s+hervor\b",
+    rf"\b[Ww]ie\s+aus\s+{DOCUMENT}\s+hervorgeht\b",
 ]
+# The source of a document cue: the last name before "hervor" ("... des Ministeriums").
+DOCUMENT_SOURCE = re.compile(r"(?P<source>[A-ZÄÖÜ][\w\-]*(?:\s+[A-ZÄÖÜ][\w\-]*){0,3})\s+hervor")
 EN_NAME = r"(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}"
 ENGLISH = [
     rf"\b[Aa]ccording\s+to\s+{EN_NAME}",
@@ -101,7 +109,8 @@ PATTERNS = {
 # The speaker as the English translation names it.
 EN_SPEAKER = [
     re.compile(
-        r"\b(?:reported|stated|said|announced|claimed|denied|confirmed)\s+by\s+"
+        r"\b(?:reported|stated|said|announced|claimed|denied|confirmed|presented|published|"
+        r"released|compiled|issued|prepared|provided)\s+by\s+"
         r"((?:[\w\-’']+\s+){0,6}?[\w\-’']+)(?=\s*(?:[,.;:]|$|\s+that\b))"
     ),
     re.compile(
@@ -119,6 +128,7 @@ EN_SPEAKER = [
 ]
 CUE_WORDS = re.compile(
     r"\b(?:[Ll]aut|[Nn]ach|Angaben|zufolge|[Ww]ie|[Ss]o|heißt|es|in|mitteilte|[Aa]uch|"
+    r"geht|ging|gehe|aus|hervor|hervorgeht|"
     rf"{VERBS}|{SUBJECT_VERBS}|{ADVERB}|{PARTICIPLES}|entgegnete|erwiderte|ergänzte|"
     r"hatte|hat|habe|hätte|[Dd]er|[Dd]ie|[Dd]as|des|dem|den|ein|eine|einer|eines|einem)\b"
 )
@@ -140,7 +150,7 @@ APPOSITION = re.compile(
 )
 CONTINUING_CUE = re.compile(r"\b(?:heißt|hieß)\s+es\b")
 PRONOUN_START = re.compile(
-    r"^(?:[Tt]his|[Tt]hat|[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I|[Tt]here)(?:\s|$)"
+    r"^(?:[Tt]his|[Tt]hat|[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e|I|[Tt]here|[Ww]hich|[Ww]ho)(?:\s|$)"
 )
 # A speech act in German: the verbs of saying, promising, thanking, stressing, warning, ...
 DE_SPEECH = re.compile(
@@ -208,6 +218,7 @@ SOURCE_NOUNS = {
     "polizei": "police",
     "regierung": "government",
     "ministerium": "ministry",
+    "ministeriums": "ministry",
     "behörden": "authorities",
     "behörde": "authority",
     "staatsanwaltschaft": "prosecutors",
@@ -241,6 +252,7 @@ SOURCE_PREFIXES = {
     "partei": "party",
     "unternehmens": "company",
     "ministeriums": "ministry",
+    "bundes": "federal",
     "kreml": "Kremlin",
     "italienischen": "Italian",
     "russischen": "Russian",

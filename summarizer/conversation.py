@@ -19,7 +19,7 @@ from summarizer.chunking import Chunk, plan_chunks
 __all__ = ["Conversation", "clean_translation", "conversations", "turn"]
 
 _MARKERS = re.compile(r"\[\d{1,4}\]\s*|</?(?:paragraph|translation|article)>")
-_NUMBERED = re.compile(r"\[(\d{1,4})\]\s*(.*?)\s*(?=\[\d{1,4}\]|$)", re.S)
+_MARKER = re.compile(r"\[(\d{1,4})\]\s*")
 
 
 def clean_translation(text: str) -> str:
@@ -55,18 +55,16 @@ class Conversation:
     def _alignment(self) -> dict[int, str]:
         out: dict[int, str] = {}
         for one in self.turns:
-            numbers = [int(s["number"]) for s in one["sentences"]]
-            answer = one.get("answer") or ""
-            found = _NUMBERED.findall(answer)
-            for number, text in found:
-                if int(number) in numbers and (cleaned := clean_translation(text)):
-                    out.setdefault(int(number), cleaned)
-            if not found:
-                sources = [str(s["text"]) for s in one["sentences"]]
-                english = align(sources, clean_translation(answer))
-                for number, text in zip(numbers, english, strict=True):
-                    if text is not None:
-                        out.setdefault(number, text)
+            sources = {int(s["number"]): str(s["text"]) for s in one["sentences"]}
+            numbers = list(sources)
+            pieces = _pieces(one.get("answer") or "", numbers)
+            stops = [start for start, _ in pieces[1:]] + [numbers[-1] + 1 if numbers else 0]
+            for (start, text), stop in zip(pieces, stops, strict=True):
+                covered = [n for n in numbers if start <= n < stop]
+                english = align([sources[n] for n in covered], clean_translation(text))
+                for number, rendered in zip(covered, english, strict=True):
+                    if rendered is not None:
+                        out.setdefault(number, rendered)
         return out
 
     def translation(self) -> str:
@@ -81,6 +79,25 @@ class Conversation:
                 out.append(text)
             last = paragraph
         return "\n\n".join(out)
+
+
+def _pieces(answer: str, numbers: list[int]) -> list[tuple[int, str]]:
+    """A paragraph's translation cut at the sentence numbers it kept, each piece with the
+    number that begins it; text before the first kept number is the paragraph's first
+    sentence's (a model often drops the first number only), and an answer with no numbers
+    is one piece. A piece runs to the next kept number, so it may render several sentences
+    (`_alignment` aligns them); a number out of order or not the paragraph's is text."""
+    marks: list[tuple[int, int, int]] = []  # (start, end, number)
+    for match in _MARKER.finditer(answer):
+        number = int(match.group(1))
+        if number in numbers and (not marks or number > marks[-1][2]):
+            marks.append((match.start(), match.end(), number))
+    if not marks:
+        return [(numbers[0], answer)] if numbers else []
+    pieces = [(numbers[0], answer[: marks[0][0]])] if marks[0][2] > numbers[0] else []
+    ends = [start for start, _, _ in marks[1:]] + [len(answer)]
+    pieces += [(number, answer[end:stop]) for (_, end, number), stop in zip(marks, ends)]
+    return [(start, text) for start, text in pieces if text.strip()]
 
 
 def conversations(article: Article, chunk_chars: int) -> list[Conversation]:

@@ -30,6 +30,11 @@ _EN_WORDS: dict[str, float] = {
     "dozen": 12, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
     "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "twice": 2, "half": 0.5,
 }  # fmt: skip
+_EN_WORDS_CARDINAL = {
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+}  # fmt: skip
 _DE_WORDS: dict[str, float] = {
     "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
     "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
@@ -139,12 +144,16 @@ def mend_numbers(english: str, source: str) -> str:
     """`english` with each source number of four digits or more that it wrote in broken
     groups ("20, 000", "34, 74" or "3.474" for the source's "3474" or "3.474") written the
     English way ("20,000", "3,474"; a year as it is): the digits must be the source
-    number's, in order, and nothing else."""
+    number's, in order, and nothing else. A number the source writes in digits and the
+    English spells out ("30 Waffenrohre" -> "thirty barrels") is written in the source's
+    digits again (`_digits_again`)."""
+    numbers = _source_numbers(source)
     wanted = {
         str(int(value)): str(int(value)) if 1900 <= value < 2100 else f"{int(value):,}"
-        for value, _, _ in _source_numbers(source)
+        for value, _, _ in numbers
         if value == int(value) and value >= 1000
     }
+    english = _digits_again(english, numbers)
     if not wanted:
         return english
 
@@ -153,6 +162,41 @@ def mend_numbers(english: str, source: str) -> str:
         return wanted.get(digits, match.group(0)) if digits != match.group(0) else match.group(0)
 
     return _DIGIT_RUN.sub(mended, english)
+
+
+# Cardinal number words (not "one", a pronoun too, nor ordinals, "half" or "dozen"), and
+# tens with a unit: "thirty", "twenty-five".
+_CARDINALS = {w: v for w, v in _EN_WORDS.items() if 2 <= v <= 90 and w in _EN_WORDS_CARDINAL}
+_TENS_UNIT = re.compile(
+    r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(two|three|four|five|six|"
+    r"seven|eight|nine|one)\b",
+    re.I,
+)
+_CARDINAL = re.compile(rf"\b({'|'.join(sorted(_CARDINALS, key=len, reverse=True))})\b", re.I)
+
+
+def _digits_again(english: str, numbers: list[tuple[float, str, str]]) -> str:
+    """`english` with a spelled-out cardinal written as digits when the source wrote that
+    value in digits (and not also as a word) and the English has no digits for it."""
+    in_digits = {v for v, _, words in numbers if words[:1].isdigit() and v == int(v)}
+    in_words = {v for v, _, words in numbers if not words[:1].isdigit()}
+    wanted = in_digits - in_words - _english_digits(english)
+    if not wanted:
+        return english
+
+    def spelled(value: float, match: re.Match[str]) -> str:
+        return str(int(value)) if value in wanted else match.group(0)
+
+    english = _TENS_UNIT.sub(
+        lambda m: spelled(_EN_WORDS[m.group(1).lower()] + _EN_WORDS[m.group(2).lower()], m),
+        english,
+    )
+    return _CARDINAL.sub(lambda m: spelled(_CARDINALS[m.group(1).lower()], m), english)
+
+
+def _english_digits(text: str) -> set[float]:
+    """The values an English text writes in digits ("20,000" -> 20000, "7.5")."""
+    return _english_numbers(_WORD.sub(" ", text))
 
 
 def _english_numbers(text: str) -> set[float]:

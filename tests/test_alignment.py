@@ -70,3 +70,30 @@ def test_the_conversation_aligns_unnumbered_answers_and_knows_joined_sentences()
     first, second, third = (s.number for s in talk.chunk.sentences)
     assert set(talk.aligned()) == {first, third}
     assert talk.joined() == {second}
+
+
+def test_numbered_answers_keep_the_first_sentence_whose_number_the_model_dropped() -> None:
+    from summarizer.article import from_text
+
+    article = from_text(
+        "In den vergangenen Jahren gingen der Bundeswehr zahlreiche Waffen verloren. Darunter "
+        "sind auch drei Maschinengewehre. Der Verbleib ist in den meisten Fällen unklar. Die "
+        "Opposition spricht von einem beängstigenden Ausmaß."
+    )
+    (talk,) = conversations(article, 10_000)
+    n = [s.number for s in talk.chunk.sentences]
+    answer = (  # the first number left off, the third and fourth run together
+        f"In recent years the Bundeswehr lost many weapons. [{n[1]}] Among them are three "
+        f"machine guns. [{n[2]}] Their whereabouts are unclear in most cases. The opposition "
+        "speaks of an alarming scale."
+    )
+    talk.turns.append({**turn(list(talk.chunk.sentences), translate=True), "answer": answer})
+    assert talk.aligned() == {
+        n[0]: "In recent years the Bundeswehr lost many weapons.",
+        n[1]: "Among them are three machine guns.",
+        n[2]: "Their whereabouts are unclear in most cases.",
+        n[3]: "The opposition speaks of an alarming scale.",
+    }
+    # A preamble before the first sentence's own number is no sentence's English.
+    talk.turns[-1]["answer"] = f"Translation: [{n[0]}] A. [{n[1]}] B. [{n[2]}] C. [{n[3]}] D."
+    assert talk.aligned() == {n[0]: "A.", n[1]: "B.", n[2]: "C.", n[3]: "D."}

@@ -328,3 +328,31 @@ def test_an_english_speaker_stops_at_the_predicate_after_a_name() -> None:
     assert _tidy("Jesus published private messages and") == "Jesus"
     assert _tidy("an unnamed official") == "an unnamed official"  # no name before it
     assert _tidy("Ryanair's subsidiary Laudamotion") == "Ryanair's subsidiary Laudamotion"
+
+
+def test_a_document_cue_names_whose_document_it_is_for_the_sentence_before() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, "Seit Anfang 2014 verbuchte die Truppe den Verlust von 39 Waffen."),
+        (
+            2,
+            0,
+            "Das geht aus einer als Verschlusssache eingestuften Auflistung des "
+            "Bundesverteidigungsministeriums hervor, über die das RedaktionsNetzwerk "
+            "Deutschland (RND) berichtet.",
+        ),
+    ]
+    english = {1: "Since 2014 the army lost 39 weapons."}
+    renderings = {
+        "This is based on a list presented by the Federal Defense Ministry, which was "
+        "reported to the news network.": "the Federal Defense Ministry",
+        "This emerges from a classified list, on which the RND reports.": "the RND",
+        "": "federal defence ministry",  # no English: the German noun, in English
+    }
+    for rendering, speaker in renderings.items():
+        got = attribute_all(sentences, {**english, 2: rendering}, "de")
+        assert got[1].speaker == got[2].speaker == speaker
+        assert got[2].cue.startswith("geht aus einer") and got[2].cue.endswith("hervor")
+    got = attribute_all([(1, 0, "Wie aus dem Polizeibericht hervorgeht, brannte es.")], {}, "de")
+    assert got[1].cue == "Wie aus dem Polizeibericht hervorgeht" and got[1].named

@@ -187,3 +187,17 @@ def test_numbers_written_in_broken_groups_are_mended_from_the_source() -> None:
     # Digits that are not a source number's stay as written.
     assert mend_numbers("about 21, 000 rounds", source) == "about 21, 000 rounds"
     assert mend_numbers("in 2018, 2019", "in den Jahren 2018 und 2019") == "in 2018, 2019"
+
+
+def test_numbers_the_source_writes_in_digits_are_not_spelled_out() -> None:
+    from summarizer.fidelity import mend_numbers
+
+    source = "Zudem fehlen 30 Waffenrohre, 32 Pistolen und zwei Gewehre."
+    assert mend_numbers("Thirty barrels, thirty-two pistols and two rifles.", source) == (
+        "30 barrels, 32 pistols and two rifles."
+    )  # "zwei" is a word in the source: "two" stays
+    # Already in digits somewhere: the words are left alone (they may mean something else).
+    assert mend_numbers("3 days, three of them rainy", "3 Tage") == "3 days, three of them rainy"
+    # "one" is a pronoun as often as a number; ordinals are not the source's cardinal.
+    assert mend_numbers("one of the first", "einer der 1") == "one of the first"
+    assert mend_numbers("the second round", "2 Runden") == "the second round"
