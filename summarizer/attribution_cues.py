@@ -160,7 +160,8 @@ DE_SPEECH = re.compile(
     r"geäußert|kritisier|verurteil|beschrieb|beschreib|meint|räumt|räumte|bezeichne|nannte|"
     r"appellier|drohte|droht|schrieb|schreibt|unterstrich|hob|hervorgehoben|verspricht|"
     r"begrüßt|rief|ruft|informiert|zitiert|behauptet|bekannt|gab|gibt\s+an|angedeutet|deutete|"
-    r"vorgeschlagen|schlug|einräum|eingeräumt|gestand|erinnert|deutlich|prognostiziert)\w*"
+    r"vorgeschlagen|schlug|einräum|eingeräumt|gestand|erinnert|deutlich|prognostiziert|"
+    r"erkannte?,?\s+(?:an|dass)\b|erkennt,?\s+(?:an|dass)\b|anerkannt)\w*"
 )
 EN_SPEECH = (
     r"said|says|promised|pledged|vowed|confirmed|informed|told|emphasi[sz]ed|stressed|"
@@ -169,7 +170,7 @@ EN_SPEECH = (
     r"added|insisted|reaffirmed|reiterated|stated|declared|noted|argued|claimed|accused|"
     r"denied|rejected|admitted|reported|wrote|mentioned|urged|replied|revealed|threatened|"
     r"indicated|suggested|signall?ed|hinted|predicted|acknowledged|conceded|proposed|recalled|"
-    r"pointed\s+out|made\s+(?:it\s+)?clear|"
+    r"pointed\s+out|made\s+(?:it\s+)?clear|recogni[sz]ed\s+that|recogni[sz]es\s+that|"
     r"claims|warns|accuses|denies|insists|reports|confirms|stresses|announces|states|argues|"
     r"rejects|thanks|promises|pledges|tells|informs|assures|emphasi[sz]es|expresses|admits"
 )

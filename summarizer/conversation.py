@@ -96,7 +96,8 @@ def _pieces(answer: str, numbers: list[int]) -> list[tuple[int, str]]:
         return [(numbers[0], answer)] if numbers else []
     pieces = [(numbers[0], answer[: marks[0][0]])] if marks[0][2] > numbers[0] else []
     ends = [start for start, _, _ in marks[1:]] + [len(answer)]
-    pieces += [(number, answer[end:stop]) for (_, end, number), stop in zip(marks, ends)]
+    for (_, end, number), stop in zip(marks, ends, strict=True):
+        pieces.append((number, answer[end:stop]))
     return [(start, text) for start, text in pieces if text.strip()]
 
 

@@ -356,3 +356,20 @@ def test_a_document_cue_names_whose_document_it_is_for_the_sentence_before() -> 
         assert got[2].cue.startswith("geht aus einer") and got[2].cue.endswith("hervor")
     got = attribute_all([(1, 0, "Wie aus dem Polizeibericht hervorgeht, brannte es.")], {}, "de")
     assert got[1].cue == "Wie aus dem Polizeibericht hervorgeht" and got[1].named
+
+
+def test_recognising_that_is_a_speech_act_and_recognising_someone_is_not() -> None:
+    from summarizer.attribution import OUTLET
+
+    got = attribute(
+        "Kim Jong Un erkannte, dass die Beziehungen ein Instrument der Sicherheit darstellen.",
+        "Kim Jong Un recognized that the relations are an instrument of security.",
+        "de",
+    )
+    assert (got.speaker, got.kind) == ("Kim Jong Un", "report")
+    got = attribute(
+        "Die Polizei erkannte den Täter auf dem Video.",
+        "The police recognized the perpetrator on the video.",
+        "de",
+    )
+    assert (got.speaker, got.named) == (OUTLET, False)

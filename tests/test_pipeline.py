@@ -733,3 +733,14 @@ def test_a_claims_english_gets_its_numbers_mended_from_its_quote() -> None:
         end=37,
     )
     assert _claim(pick, None).text_en == "The unit lost almost 20,000 rounds."
+
+
+def test_short_full_sentences_are_checkable_and_datelines_are_not() -> None:
+    from summarizer.steps.claims import _checkable
+
+    for sentence in ("Es entstand ein Millionenschaden!", '"Einige waren richtig angewidert".'):
+        assert _checkable(sentence)
+    for sentence in ("Freitag, 27. September 2019", "Von Hans Müller.", "Foto: dpa."):
+        assert not _checkable(sentence)
+    assert not _checkable("Wie geht ein Schriftsteller wie Ian McEwan mit dem Chaos um?")
+    assert _checkable("Erdbeben vor Istanbul: 34 Verletzte gemeldet")  # five words

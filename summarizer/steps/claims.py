@@ -66,6 +66,21 @@ async def extract_claims(
     return claims, [*picks.rejected, *rejected]
 
 
+def _checkable(sentence: str) -> bool:
+    """Whether a sentence may state something checkable: not a question, and five words or
+    more, or a short full sentence ("Es entstand ein Millionenschaden!": three words or more,
+    two of them lower-case, ending in a full stop or an exclamation mark); a dateline,
+    caption or byline ("Freitag, 27. September 2019", "Von Hans Müller.") is none."""
+    text = sentence.strip().rstrip("\"'“”„«»").rstrip()
+    words = sentence.split()
+    if text.endswith("?"):
+        return False
+    if len(words) >= _MIN_CLAIM_WORDS:
+        return True
+    lower = [w for w in words if w[:1].islower()]
+    return len(words) >= 3 and len(lower) >= 2 and text.endswith((".", "!"))
+
+
 def _every_other_sentence(
     article: Article,
     chosen: list[ClaimPick],
@@ -74,8 +89,8 @@ def _every_other_sentence(
     context: dict[str, Any],
 ) -> list[ClaimPick]:
     """Claims of the checkable sentences the model did not pick, from their aligned English
-    (no call): every sentence of five words or more that is not a question and whose English
-    is there, really English, and holds (`_holds`); two sentences rendered as one English
+    (no call): every checkable sentence (`_checkable`) whose English is there, really
+    English, and holds (`_holds`); two sentences rendered as one English
     sentence (`joined`) are one claim quoting both. The model selects; exhaustive coverage
     is code's."""
     picked = {pick.sentence for pick in chosen}
@@ -96,7 +111,7 @@ def _every_other_sentence(
             continue
         if not _holds(english, text, around[int(sentence["paragraph"])]):
             continue  # a misaligned English is no claim
-        if len(text.split()) < _MIN_CLAIM_WORDS or text.rstrip().endswith("?"):
+        if not _checkable(text):
             continue
         raw = {"sentence": number, "speaker": OUTLET, "kind": "statement", "text_en": english}
         pick = ClaimPick.model_validate(raw, context=context)
