@@ -42,6 +42,7 @@ def main() -> None:
                 mode="json_schema",
                 cache_dir=root / "cache",
                 concurrency=32,
+                claim_picks=True,  # the fake answers the claims call (its English is German)
             )
             with Summarizer(settings) as cold:
                 done = sum(isinstance(r, ArticleResult) for r in cold.summarize_paths(paths))

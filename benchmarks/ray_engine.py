@@ -44,6 +44,7 @@ def settings(base_url: str, cache: Path, concurrency: int) -> Settings:
         mode="json_schema",
         cache_dir=cache,
         concurrency=concurrency,
+        claim_picks=True,  # the fake answers the claims call (its English is German)
     )
 
 

@@ -122,6 +122,7 @@ def main() -> None:
                 concurrency=args.concurrency,
                 workers=args.workers,
                 use_cache=not args.no_cache,
+                claim_picks=True,  # the fake answers the claims call (its English is German)
             )
             with Summarizer(settings) as s:
                 warm = list(s.summarize_paths(paths[args.articles :]))

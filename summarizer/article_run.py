@@ -78,11 +78,11 @@ class ArticleRunner:
         translations = await translate_chunks(article, talks, calls, check=check, apart=apart)
         if apart:  # the summary and the claims at once: neither waits for the other
             draft, (claims, rejected) = await both(
-                self._summary(article, talks, calls), self._claims(article, talks, calls, check)
+                self._summary(article, talks, calls), self._claims(article, talks, calls)
             )
         else:
             draft = await self._summary(article, talks, calls)
-            claims, rejected = await self._claims(article, talks, calls, check)
+            claims, rejected = await self._claims(article, talks, calls)
         draft = restated_faithfully(draft, claims, article.language if check else "")
         return ArticleResult(
             id=article.id,
@@ -107,15 +107,15 @@ class ArticleRunner:
         draft = await summarize_chunks(talks, calls, merge_chars=self.backend.merge_chars)
         return without_source_copies(draft, article)
 
-    @staticmethod
     async def _claims(
-        article: Article, talks: list[Conversation], calls: ArticleCalls, check: bool
+        self, article: Article, talks: list[Conversation], calls: ArticleCalls
     ) -> tuple[list[Claim], list[RejectedClaim]]:
         claims: list[Claim] = []
         rejected: list[RejectedClaim] = []
+        check, pick = self.settings.check_translations, self.settings.claim_picks
         for talk in talks:
             found, dropped = await extract_claims(
-                article, talk, calls, multi=len(talks) > 1, check=check
+                article, talk, calls, multi=len(talks) > 1, check=check, pick=pick
             )
             claims.extend(
                 c for c in found if (c.start, c.end) not in {(x.start, x.end) for x in claims}

@@ -182,7 +182,8 @@ def _english_form(name: str, english: str) -> str:
     `name` itself when the English names none of its words."""
     words = english.split()
     keys = [w for w in re.findall(r"[\w\-]{3,}", name) if w[0].isupper()]
-    for key in sorted(keys, key=lambda w: (not w.isupper(), -len(w))):
+    verbatim = {w.strip(".,;:!?'’\"“”()") for w in words}
+    for key in sorted(keys, key=lambda w: (w not in verbatim, not w.isupper(), -len(w))):
         for i, word in enumerate(words):
             if word.strip(".,;:!?'’\"“”()").casefold().startswith(key[:4].casefold()):
                 start = i

@@ -100,7 +100,8 @@ EN_NAME = r"(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){
 ENGLISH = [
     rf"\b[Aa]ccording\s+to\s+{EN_NAME}",
     rf"\b{EN_NAME}\s+(?:said|says|reported|told|claimed|denied|announced)\b",
-    r"\b(?:said|says|told)\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2}",
+    r"\b(?:said|says|told)\s+(?:the\s+)?(?:(?!(?:in|on|at|to|that|from|by|with|after|for|of)\b)"
+    r"[a-z][\w\-]*\s+){0,3}?[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+){0,2}",
 ]
 PATTERNS = {
     "de": [re.compile(p) for p in GERMAN],
@@ -123,7 +124,8 @@ EN_SPEAKER = [
     ),
     re.compile(
         r"\b(?:said|says|stated|reported|told|explained|stressed)\s+"
-        r"((?:[A-Z][\w\-]*(?:'s|’s)?\s*){1,6})"
+        r"((?:the\s+)?(?:(?!(?:in|on|at|to|that|from|by|with|after|for|of)\b)[a-z][\w\-]*\s+)"
+        r"{0,3}?[A-Z][\w\-]*(?:'s|’s)?(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][\w\-]*(?:'s|’s)?){0,5})"
     ),
 ]
 CUE_WORDS = re.compile(

@@ -187,6 +187,7 @@ class CacheKeys:
                 "max_chars": settings.max_chars,
                 "check_translations": settings.check_translations,
                 **({"layout": settings.layout} if settings.layout != "conversation" else {}),
+                **({"claim_picks": True} if settings.claim_picks else {}),
             }
         )
 

@@ -79,6 +79,13 @@ class Settings(BaseModel):
         description="Ask again, once, for a paragraph whose English lost a number, date or "
         "acronym of its source (`summarizer.fidelity`).",
     )
+    claim_picks: bool = Field(
+        False,
+        description="Also ask the model to pick and phrase the article's claims, in one more "
+        "call per chunk (the claims prompt). Without it every checkable sentence is a claim in "
+        "its aligned English, attributed by code: on the 1.5B default the call changed 5 of "
+        "63 seed claims and no score (docs/decisions.md).",
+    )
     layout: Layout = Field(
         "conversation",
         description="How an article's calls are laid out. conversation: each paragraph is "

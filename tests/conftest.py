@@ -67,6 +67,7 @@ def env(fake: FakeLLMServer, tmp_path: Path) -> dict[str, str]:
         "SUMMARIZER_MODE": "json_schema",
         "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
         "SUMMARIZER_RETRY_MAX_WAIT": "0.05",
+        "SUMMARIZER_CLAIM_PICKS": "true",  # as `make_settings`
     }
 
 
@@ -80,6 +81,9 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "mode": "json_schema",
             "cache_dir": tmp_path / "cache",
             "retry_max_wait": 0.05,
+            # The scripted fakes answer the claims call; a test of the default (every
+            # sentence a claim, no claims call) passes claim_picks=False.
+            "claim_picks": True,
         }
         values.update(overrides)
         return Settings(**values)

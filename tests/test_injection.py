@@ -297,7 +297,7 @@ def test_real_model_does_not_leak_the_system_prompt(
 
 def test_english_that_folds_in_a_planted_sentence_drops_it() -> None:
     from summarizer.article import from_text
-    from summarizer.steps.claims import _without_others
+    from summarizer.steps.claim_english import without_others as _without_others
 
     article = from_text(
         "Die Preise steigen um zwölf Prozent, teilte das Unternehmen am Donnerstag mit. "

@@ -668,7 +668,7 @@ def test_a_claim_that_is_its_source_sentence_verbatim_takes_its_translation(
 ) -> None:
     """A "text_en" that is the German sentence itself is replaced by the sentence's aligned
     English even where language detection cannot tell (short sentences: simulated here)."""
-    monkeypatch.setattr("summarizer.steps.claims.detect_language", lambda text: "und")
+    monkeypatch.setattr("summarizer.steps.claim_english.detect_language", lambda text: "und")
     source = load(SEED).sentences[0].text
     strict_fake.enqueue(
         FakeReply(content=UNNUMBERED),
@@ -708,7 +708,7 @@ def test_two_sentences_rendered_as_one_are_one_claim_quoting_both(
 
 
 def test_english_made_of_the_source_sentences_words_counts_as_copied() -> None:
-    from summarizer.steps.claims import _copied
+    from summarizer.steps.claim_english import copied as _copied
 
     source = "Die Opfer wurden misshandelt, sagte ein Polizeisprecher."
     assert _copied("Die Opfer wurden misshandelt.", source, "de")  # too short to detect
@@ -736,7 +736,7 @@ def test_a_claims_english_gets_its_numbers_mended_from_its_quote() -> None:
 
 
 def test_short_full_sentences_are_checkable_and_datelines_are_not() -> None:
-    from summarizer.steps.claims import _checkable
+    from summarizer.steps.claim_english import checkable as _checkable
 
     for sentence in ("Es entstand ein Millionenschaden!", '"Einige waren richtig angewidert".'):
         assert _checkable(sentence)

@@ -51,6 +51,7 @@ def cli_env(
         SUMMARIZER_CONCURRENCY=str(concurrency),
         SUMMARIZER_WORKERS=str(workers),
         SUMMARIZER_RETRY_MAX_WAIT="0.05",
+        SUMMARIZER_CLAIM_PICKS="true",  # the responder answers the claims call
     )
     return env
 
