@@ -132,6 +132,21 @@ def test_options_override_environment(
     assert {r.model for r in fake.chat_requests} == {"other-model"}
 
 
+def test_the_claims_call_is_an_option_over_the_environment(
+    env: dict[str, str], tmp_path: Path, fake: FakeLLMServer
+) -> None:
+    def claims_calls() -> int:
+        return sum('"claims"' in str(r.messages[-1].get("content")) for r in fake.chat_requests)
+
+    args = ["run", str(SEED_FILES[0]), "-o", str(tmp_path / "out"), "--no-cache"]
+    assert env["SUMMARIZER_CLAIM_PICKS"] == "true"
+    assert runner.invoke(app, args, env=env).exit_code == 0
+    assert claims_calls() == 1
+    result = runner.invoke(app, [*args, "--no-claim-picks"], env=env)
+    assert result.exit_code == 0, result.output
+    assert claims_calls() == 1  # none more
+
+
 def test_cache_info_and_clear(env: dict[str, str], tmp_path: Path) -> None:
     runner.invoke(app, ["run", str(SEED_FILES[0]), "-o", str(tmp_path / "o")], env=env)
     info = runner.invoke(app, ["cache", "info"], env=env)

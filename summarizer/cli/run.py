@@ -43,6 +43,7 @@ from summarizer.cli.root import (
     settings_from_options,
     setup_logging,
 )
+from summarizer.cli.step_options import CheckOpt, ClaimPicksOpt
 from summarizer.errors import AuthError, BudgetExhaustedError, QuotaError, SummarizerError
 from summarizer.filenames import display
 from summarizer.redaction import redact
@@ -106,14 +107,6 @@ MaxTokensTotalOpt = Annotated[
         "--max-tokens-total", min=1, help="Token budget of the run; rerun to resume the rest."
     ),
 ]
-CheckOpt = Annotated[
-    bool | None,
-    typer.Option(
-        "--check-translations/--no-check-translations",
-        help="Ask again, once, for a paragraph whose English lost a number, date or acronym "
-        "[default: check].",
-    ),
-]
 DigestOpt = Annotated[
     bool,
     typer.Option(
@@ -154,6 +147,7 @@ def run(
     cache_dir: CacheDirOpt = None,
     rules: RulesOpt = None,
     check_translations: CheckOpt = None,
+    claim_picks: ClaimPicksOpt = None,
     layout: LayoutOpt = None,
     digest: DigestOpt = False,
     verbose: VerboseOpt = False,
@@ -188,6 +182,7 @@ def run(
         cache_dir=cache_dir,
         rules_file=rules,
         check_translations=check_translations,
+        claim_picks=claim_picks,
         layout=layout,
     )
     ray = ray_options(engine, ray_address, ray_actors, dataset)
