@@ -195,7 +195,11 @@ def _english_form(name: str, english: str) -> str:
                 end = i + 1
                 while end < len(words) and end - i < 3 and words[end][:1].isupper():
                     end += 1
-                return _tidy(" ".join(words[start:end])) or name
+                phrase = _tidy(" ".join(words[start:end]))
+                whole = word.strip(".,;:!?'’\"“”()").casefold() == key.casefold()
+                if not whole and phrase.islower() and (noun := _source_noun(name)):
+                    return noun  # "Pressesprecher" as "a press": the compound's own noun
+                return phrase or name
     return name
 
 
@@ -214,6 +218,7 @@ def _speaking_subject(sentence: str, english: str) -> str:
         subject = apposition  # "The leader of North Korea, Kim Jong Un, has said" -> the name
     if subject.casefold() in _PRONOUNS:
         return subject
+    subject = _tidy(subject)  # "Jesus published private messages and [demanded]" -> "Jesus"
     if _NOT_SUBJECT.search(subject) or not _names_in(subject, sentence):
         return ""
     return subject

@@ -373,3 +373,25 @@ def test_recognising_that_is_a_speech_act_and_recognising_someone_is_not() -> No
         "de",
     )
     assert (got.speaker, got.named) == (OUTLET, False)
+
+
+def test_a_speaker_from_part_of_a_german_compound_is_its_noun_and_a_subject_its_name() -> None:
+    got = attribute(
+        "Die AUA übernimmt die Flüge, bestätigte am Freitag ein Pressesprecher.",
+        "AUA takes over the flights, a press spokesman confirmed on Friday.",
+        "de",
+    )
+    assert got.speaker == "a press spokesman"
+    got = attribute(  # the translation made the spokesman a conference: the German noun's
+        "Die AUA übernimmt die Flüge, bestätigte am Freitag ein Pressesprecher.",
+        "AUA takes over the flights. This was confirmed by a press conference held on Friday "
+        "by an Austrian Airlines spokesperson to the APA.",
+        "de",
+    )
+    assert got.speaker == "spokesman"  # not "a press"
+    got = attribute(
+        "Jesus veröffentlichte private Nachrichten und forderte seinen Verein zum Handeln auf.",
+        "Jesus published private messages and demanded his club take action.",
+        "de",
+    )
+    assert got.speaker == "Jesus"  # not "Jesus published private messages and"
