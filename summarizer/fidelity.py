@@ -166,7 +166,7 @@ def mend_numbers(english: str, source: str) -> str:
 
 # Cardinal number words (not "one", a pronoun too, nor ordinals, "half" or "dozen"), and
 # tens with a unit: "thirty", "twenty-five".
-_CARDINALS = {w: v for w, v in _EN_WORDS.items() if 2 <= v <= 90 and w in _EN_WORDS_CARDINAL}
+_CARDINALS = {word: _EN_WORDS[word] for word in _EN_WORDS_CARDINAL}
 _TENS_UNIT = re.compile(
     r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(two|three|four|five|six|"
     r"seven|eight|nine|one)\b",

@@ -45,9 +45,9 @@ async def extract_claims(
     every checkable sentence in its aligned English (one whose English is missing or not its
     own is translated alone), attributed by code. `pick`: the model picks and phrases claims
     in a call of its own (the claims prompt), and the other sentences with aligned English of
-    their own are claims too; `multi`: the article has
-    several chunks (the calls are named per chunk); `check`: a sentence translated for a
-    claim is checked like a paragraph (`translate_turn`)."""
+    their own are claims too; `multi`: the article has several chunks (the calls are named
+    per chunk); `check`: a sentence translated for a claim is checked like a paragraph
+    (`translate_turn`)."""
     chunk = talk.chunk
     context = {
         "turns": talk.turns,
