@@ -4,7 +4,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 __all__ = ["RESULT_VERSION", "__version__"]
 
-RESULT_VERSION = "35"
+RESULT_VERSION = "37"
 """Bump whenever code that turns the model's answers into a result changes (claims, attribution,
 alignment): it is part of the run fingerprint, so a finished article's memoized result is not
 served from a version that would now make another one. The calls' own cache entries stay."""
