@@ -129,8 +129,8 @@ def _english_speaker(english: str) -> str:
 def _tidy(name: str) -> str:
     """A speaker without text up to a quotation mark, a description before "named", a
     relative pronoun at either end ("an officer named Yakubu Sabo who" -> "Yakubu Sabo", "on
-    which the RND" -> "the RND") or the
-    predicate after a name ("Jesus published private messages and" -> "Jesus")."""
+    which the RND" -> "the RND") or the predicate after a name ("Jesus published private
+    messages and" -> "Jesus")."""
     name = re.split(r"[\"“”„«»]", name)[-1]
     name = re.split(r"\b(?:named|called)\s+(?=[A-Z])", name)[-1]
     name = re.sub(r"^(?:(?:on|in|of|about|by|from|to|for|with)\s+)?(?:which|whom)\s+", "", name)
@@ -179,7 +179,9 @@ def _english_form(name: str, english: str) -> str:
     """A source-language speaker as the English names it: the English noun phrase around a
     word of `name` ("nordkoreanische staatliche Nachrichtenagentur KCNA" in "... comes from
     the North Korean state news agency KCNA." -> "the North Korean state news agency KCNA");
-    `name` itself when the English names none of its words."""
+    `name` itself when the English names none of its words, and the German noun's own
+    English ("Pressesprecher" -> "spokesman") when the English has only part of it ("a
+    press")."""
     words = english.split()
     keys = [w for w in re.findall(r"[\w\-]{3,}", name) if w[0].isupper()]
     verbatim = {w.strip(".,;:!?'’\"“”()") for w in words}
