@@ -52,10 +52,10 @@ async def extract_claims(
     context = {
         "turns": talk.turns,
         "sentences": [asdict(s) for s in chunk.sentences],  # for the validator, not the prompt
-        "max_claims": max_claims_for(len(chunk.sentences)) if pick else 0,
+        "max_claims": max_claims_for(len(chunk.sentences)),
     }
     name = f"claims:{chunk.index}" if multi else "claims"
-    picks, max_claims = ClaimPicks.model_construct(claims=[], rejected=[]), -1
+    picks, max_claims = ClaimPicks.model_construct(claims=[], rejected=[]), 0
     if pick:
         picks, name, max_claims = await _pick(name, context, calls)
     language = article.language if check else ""
