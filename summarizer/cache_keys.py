@@ -25,7 +25,7 @@ from summarizer.prompts import PromptTemplate
 from summarizer.schema import ArticleResult, Usage, schema_hash
 from summarizer.settings import Settings
 from summarizer.sources import Source, fingerprint
-from summarizer.version import RESULT_VERSION, __version__
+from summarizer.version import __version__, code_digest
 
 __all__ = ["CacheKeys", "CallEntry", "CallInputs", "MemoEntry", "prompt_versions"]
 
@@ -173,7 +173,7 @@ class CacheKeys:
         return cache_key(
             {
                 "version": __version__,
-                "result": RESULT_VERSION,
+                "code": code_digest(),
                 "model": settings.model,
                 "endpoint": backend.endpoint_id,
                 "mode": backend.mode.value,

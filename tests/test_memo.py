@@ -140,15 +140,32 @@ def test_finished_articles_are_served_after_the_budget_is_spent(
     assert kinds == ["ArticleResult", "ItemError", "ArticleResult"]
 
 
-def test_the_result_version_is_part_of_the_memo_key(
+def test_the_code_digest_is_part_of_the_memo_key(
     fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Code that makes results changed (RESULT_VERSION bumped): a finished article's memo
-    key changes, so its stale result is not served (the calls' own keys do not include it)."""
+    """The package's code changed (another digest): a finished article's memo key changes,
+    so its stale result is not served (the calls' own keys do not include it)."""
     from summarizer import cache_keys
 
     source = Source("a", str(SEED_FILES[0]), path=SEED_FILES[0])
     before = make_summarizer(fake)._runner.keys.memo(source)
-    monkeypatch.setattr(cache_keys, "RESULT_VERSION", "next")
+    monkeypatch.setattr(cache_keys, "code_digest", lambda: "next")
     after = make_summarizer(fake)._runner.keys.memo(source)
     assert before is not None and after is not None and before != after
+
+
+def test_the_source_digest_follows_python_files_only(tmp_path: Path) -> None:
+    """An edit to any Python file, or a new one, changes the digest; compiled and other
+    files do not."""
+    from summarizer.version import source_digest
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
+    first = source_digest(tmp_path)
+    (tmp_path / "pkg" / "a.pyc").write_bytes(b"\0")
+    (tmp_path / "notes.md").write_text("hi")
+    assert source_digest(tmp_path) == first
+    (tmp_path / "pkg" / "a.py").write_text("x = 2\n")
+    edited = source_digest(tmp_path)
+    (tmp_path / "b.py").write_text("")
+    assert len({first, edited, source_digest(tmp_path)}) == 3
