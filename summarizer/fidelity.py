@@ -146,14 +146,15 @@ def mend_numbers(english: str, source: str) -> str:
     English way ("20,000", "3,474"; a year as it is): the digits must be the source
     number's, in order, and nothing else. A number the source writes in digits and the
     English spells out ("30 Waffenrohre" -> "thirty barrels") is written in the source's
-    digits again (`_digits_again`)."""
+    digits again (`_digits_again`), and a half the English dropped ("dreieinhalb Jahre" ->
+    "three years") is put back (`_halves_again`)."""
     numbers = _source_numbers(source)
     wanted = {
         str(int(value)): str(int(value)) if 1900 <= value < 2100 else f"{int(value):,}"
         for value, _, _ in numbers
         if value == int(value) and value >= 1000
     }
-    english = _digits_again(english, numbers)
+    english = _halves_again(_digits_again(english, numbers), numbers)
     if not wanted:
         return english
 
@@ -192,6 +193,32 @@ def _digits_again(english: str, numbers: list[tuple[float, str, str]]) -> str:
         english,
     )
     return _CARDINAL.sub(lambda m: spelled(_CARDINALS[m.group(1).lower()], m), english)
+
+
+_WHOLE_WORDS = {int(value): word for word, value in _CARDINALS.items() if value <= 10}
+
+
+def _halves_again(english: str, numbers: list[tuple[float, str, str]]) -> str:
+    """`english` with "three" (or "3") made "three and a half" ("3.5") where the source says
+    "dreieinhalb" and the English has no half: only when the source has no other three and
+    the English names three exactly as often as the source its half."""
+    if "half" in english.casefold():
+        return english
+    for value in {v for v, _, words in numbers if v != int(v) and words.isalpha()}:
+        whole = int(value)
+        if whole not in _WHOLE_WORDS or value in _english_numbers(english):
+            continue
+        if any(v == whole for v, _, _ in numbers):
+            continue  # "drei bis dreieinhalb": a three of the source's own
+        pattern = re.compile(rf"\b(?:{_WHOLE_WORDS[whole]}|{whole})\b(?![.,]\d)", re.I)
+        halves = sum(1 for v, _, words in numbers if v == value and words.isalpha())
+        if len(pattern.findall(english)) != halves:
+            continue
+        english = pattern.sub(
+            lambda m: f"{m.group(0)} and a half" if m.group(0).isalpha() else f"{m.group(0)}.5",
+            english,
+        )
+    return english
 
 
 def _english_digits(text: str) -> set[float]:

@@ -201,3 +201,26 @@ def test_numbers_the_source_writes_in_digits_are_not_spelled_out() -> None:
     # "one" is a pronoun as often as a number; ordinals are not the source's cardinal.
     assert mend_numbers("one of the first", "einer der 1") == "one of the first"
     assert mend_numbers("the second round", "2 Runden") == "the second round"
+
+
+def test_a_half_the_english_dropped_is_put_back() -> None:
+    from summarizer.fidelity import mend_numbers
+
+    source = "Die Invasion vor dreieinhalb Jahren hat viele Opfer gefordert."
+    assert mend_numbers("The invasion three years ago claimed many victims.", source) == (
+        "The invasion three and a half years ago claimed many victims."
+    )
+    assert mend_numbers("The invasion 3 years ago", source) == "The invasion 3.5 years ago"
+    twice = "In viereinhalb Stunden nach Sydney: nur viereinhalb Stunden."
+    assert mend_numbers("In four hours to Sydney: only four hours.", twice) == (
+        "In four and a half hours to Sydney: only four and a half hours."
+    )
+    # Left as written: a half already there, a whole of the source's own, a count that
+    # does not tell which "three" is meant.
+    kept = "three and a half years ago"
+    assert mend_numbers(kept, source) == kept
+    assert mend_numbers("three to three hours", "drei bis dreieinhalb Stunden") == (
+        "three to three hours"
+    )
+    assert mend_numbers("three years ago, three men", source) == "three years ago, three men"
+    assert mend_numbers("He left four hours ago", twice) == "He left four hours ago"
