@@ -27,6 +27,7 @@ from summarizer.schema import ArticleResult, Claim, Provenance, RejectedClaim, s
 from summarizer.settings import Settings
 from summarizer.steps import (
     extract_claims,
+    in_english_place_names,
     summarize_chunks,
     translate_chunks,
     unique_entities,
@@ -105,7 +106,7 @@ class ArticleRunner:
         self, article: Article, talks: list[Conversation], calls: ArticleCalls
     ) -> SummaryDraft:
         draft = await summarize_chunks(talks, calls, merge_chars=self.backend.merge_chars)
-        return without_source_copies(draft, article)
+        return in_english_place_names(without_source_copies(draft, article))
 
     async def _claims(
         self, article: Article, talks: list[Conversation], calls: ArticleCalls

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from summarizer.steps.claims import extract_claims
-from summarizer.steps.summarize import summarize_chunks, unique_entities, without_source_copies
+from summarizer.steps.summarize import (
+    in_english_place_names,
+    summarize_chunks,
+    unique_entities,
+    without_source_copies,
+)
 from summarizer.steps.translate import translate_chunks, translate_turn
 
 __all__ = [
     "extract_claims",
+    "in_english_place_names",
     "summarize_chunks",
     "translate_chunks",
     "translate_turn",

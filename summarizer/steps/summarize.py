@@ -10,10 +10,11 @@ from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation
 from summarizer.errors import ValidationFailedError
 from summarizer.grounding import locate_quote
+from summarizer.place_names import english_place_names
 from summarizer.schema import Entity
 from summarizer.tasks import SummaryDraft
 
-__all__ = ["summarize_chunks", "unique_entities", "without_source_copies"]
+__all__ = ["in_english_place_names", "summarize_chunks", "unique_entities", "without_source_copies"]
 
 
 async def summarize_chunks(
@@ -108,6 +109,21 @@ def without_source_copies(draft: SummaryDraft, article: Article) -> SummaryDraft
         update={
             "summary_sentences": [t for t in draft.summary_sentences if not copied(t)],
             "key_points_en": [t for t in draft.key_points_en if not copied(t)],
+        }
+    )
+
+
+def in_english_place_names(draft: SummaryDraft) -> SummaryDraft:
+    """The draft with German names of foreign places ("Pjöngjang", "Nordkorea") in English,
+    in its title, sentences, points and entity names."""
+    return draft.model_copy(
+        update={
+            "title_en": english_place_names(draft.title_en),
+            "summary_sentences": [english_place_names(t) for t in draft.summary_sentences],
+            "key_points_en": [english_place_names(t) for t in draft.key_points_en],
+            "entities": [
+                e.model_copy(update={"name": english_place_names(e.name)}) for e in draft.entities
+            ],
         }
     )
 

@@ -14,6 +14,7 @@ from summarizer.conversation import Conversation, clean_translation, turn
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
 from summarizer.fidelity import lost_in_sentences, mend_numbers
 from summarizer.language import detect_language
+from summarizer.place_names import english_place_names
 
 __all__ = ["translate_chunks", "translate_turn"]
 
@@ -85,7 +86,8 @@ async def translate_turn(
     what it lost; the answer that lost less stays (with the exchange, when it is the second;
     "" for `language`: no check). If that still lost something, the sentences are translated
     again as two halves, which stay if they lose less. Returns the cleaned English, with
-    numbers written in broken groups ("20, 000") mended by code."""
+    numbers written in broken groups ("20, 000") mended and German names of foreign places
+    ("Pjöngjang") in English, by code."""
     this = turn(sentences, translate=True)
     texts = [s.text for s in sentences]
     source = " ".join(texts)
@@ -96,7 +98,7 @@ async def translate_turn(
         if len(sentences) < 2:
             raise
         return await _translate_halves(turns, sentences, name, calls, language)
-    cleaned = mend_numbers(clean_translation(raw), source)
+    cleaned = _english(raw, source)
     if not cleaned:  # e.g. "[1]" and a line break: try the halves, else give up
         if len(sentences) > 1:
             return await _translate_halves(turns, sentences, name, calls, language)
@@ -113,7 +115,7 @@ async def translate_turn(
     except (OutputTruncatedError, ValidationFailedError):
         fixed = ""
     best, exchange = cleaned, {**this, "answer": raw}
-    if (better := mend_numbers(clean_translation(fixed), source)) and len(
+    if (better := _english(fixed, source)) and len(
         lost := lost_in_sentences(texts, better, language)
     ) < len(missing):
         best, exchange, missing = better, {**again, "answer": fixed}, lost
@@ -127,6 +129,12 @@ async def translate_turn(
             return halves
     turns.append(exchange)
     return best
+
+
+def _english(answer: str, source: str) -> str:
+    """The model's `answer` cleaned, its numbers mended from the `source` and its German names
+    of foreign places in English."""
+    return english_place_names(mend_numbers(clean_translation(answer), source))
 
 
 async def _ask(

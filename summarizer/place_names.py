@@ -1,0 +1,66 @@
+"""German names of foreign places in English text, replaced by their English names.
+
+A small model keeps a German exonym in its English ("Pjöngjang", "Kiew", "Nordkorea",
+"Marmarameer") where every English reader expects "Pyongyang", "Kyiv", "North Korea", "Sea
+of Marmara". An exonym is a closed list, so code replaces it, with its genitive ("Moskaus"
+-> "Moscow's"). The list holds foreign places only: a German place's own name may be part
+of a club's or a party's ("1. FC Köln", "Alternative für Deutschland"), while a foreign
+capital's German name in a club's ("Inter Mailand", "Dynamo Kiew") is English as "Inter
+Milan" or "Dynamo Kyiv" too.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["EXONYMS", "english_place_names"]
+
+EXONYMS: dict[str, str] = {
+    # countries and seas
+    "Nordkorea": "North Korea", "Südkorea": "South Korea", "Weißrussland": "Belarus",
+    "Russland": "Russia", "Frankreich": "France", "Italien": "Italy", "Spanien": "Spain",
+    "Griechenland": "Greece", "Ungarn": "Hungary", "Tschechien": "Czech Republic",
+    "Rumänien": "Romania", "Bulgarien": "Bulgaria", "Kroatien": "Croatia",
+    "Serbien": "Serbia", "Belgien": "Belgium", "Dänemark": "Denmark", "Schweden": "Sweden",
+    "Norwegen": "Norway", "Finnland": "Finland", "Großbritannien": "Great Britain",
+    "Irland": "Ireland", "Litauen": "Lithuania", "Lettland": "Latvia", "Estland": "Estonia",
+    "Slowakei": "Slovakia", "Slowenien": "Slovenia", "Zypern": "Cyprus",
+    "Türkei": "Turkey", "Syrien": "Syria", "Irak": "Iraq", "Libyen": "Libya",
+    "Ägypten": "Egypt", "Saudi-Arabien": "Saudi Arabia", "Marokko": "Morocco",
+    "Algerien": "Algeria", "Tunesien": "Tunisia", "Äthiopien": "Ethiopia",
+    "Südafrika": "South Africa", "Jemen": "Yemen", "Jordanien": "Jordan",
+    "Libanon": "Lebanon", "Kasachstan": "Kazakhstan", "Usbekistan": "Uzbekistan",
+    "Brasilien": "Brazil", "Argentinien": "Argentina", "Kanada": "Canada",
+    "Mexiko": "Mexico", "Kolumbien": "Colombia", "Australien": "Australia",
+    "Neuseeland": "New Zealand", "Indien": "India", "Indonesien": "Indonesia",
+    "Krim": "Crimea", "Sibirien": "Siberia", "Marmarameer": "Sea of Marmara",
+    "Mittelmeer": "Mediterranean", "Schwarze Meer": "Black Sea", "Schwarzen Meer": "Black Sea",
+    # cities
+    "Pjöngjang": "Pyongyang", "Kiew": "Kyiv", "Charkiw": "Kharkiv", "Moskau": "Moscow",
+    "Mailand": "Milan", "Neapel": "Naples", "Venedig": "Venice",
+    "Florenz": "Florence", "Warschau": "Warsaw", "Prag": "Prague", "Brüssel": "Brussels",
+    "Genf": "Geneva", "Lissabon": "Lisbon", "Kopenhagen": "Copenhagen", "Athen": "Athens",
+    "Belgrad": "Belgrade", "Bukarest": "Bucharest", "Tiflis": "Tbilisi", "Kairo": "Cairo",
+    "Teheran": "Tehran", "Damaskus": "Damascus", "Antwerpen": "Antwerp",
+    "Den Haag": "The Hague", "Straßburg": "Strasbourg", "Sankt Petersburg": "Saint Petersburg",
+    "Neu-Delhi": "New Delhi",
+}  # fmt: skip
+
+_ENGLISH = frozenset(EXONYMS.values())
+_EXONYM = re.compile(
+    r"(?<![\w-])(" + "|".join(map(re.escape, sorted(EXONYMS, key=len, reverse=True))) + r")(s)?"
+    r"(?![\w-])"
+)
+
+
+def english_place_names(text: str) -> str:
+    """`text` (English) with each German exonym of a foreign place in its English form, a
+    genitive "Moskaus" as "Moscow's"."""
+
+    def english(match: re.Match[str]) -> str:
+        if match.group(0) in _ENGLISH:
+            return match.group(0)  # "Athens" is no genitive of "Athen"
+        name = EXONYMS[match.group(1)]
+        return f"{name}'s" if match.group(2) else name
+
+    return _EXONYM.sub(english, text)

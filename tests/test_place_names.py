@@ -1,0 +1,57 @@
+"""German names of foreign places in the English output (`summarizer.place_names`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from summarizer import Summarizer
+from summarizer.place_names import english_place_names
+from summarizer.testing import FakeLLMServer, FakeReply
+
+
+def test_german_names_of_foreign_places_become_english() -> None:
+    assert english_place_names("Kim met Shoigu in Pjöngjang, not in Moskau.") == (
+        "Kim met Shoigu in Pyongyang, not in Moscow."
+    )
+    assert english_place_names("Kiews mayor") == "Kyiv's mayor"  # a genitive
+    assert english_place_names("Inter Mailand beat Dynamo Kiew") == "Inter Milan beat Dynamo Kyiv"
+    assert english_place_names("earthquake in the Marmarameer") == (
+        "earthquake in the Sea of Marmara"
+    )
+
+
+def test_english_names_compounds_and_german_places_stay() -> None:
+    text = "Athens, Nordirland, the Nordkorea-Konflikt, 1. FC Köln and Wien"
+    assert english_place_names(text) == text
+
+
+def test_the_translation_and_the_summary_use_english_place_names(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    german = "Kim Jong-un empfing Sergej Schoigu in Pjöngjang."
+    strict_fake.enqueue(
+        FakeReply(content="Kim Jong-un received Sergei Shoigu in Pjöngjang."),
+        FakeReply.json(
+            {
+                "title_en": "Shoigu in Pjöngjang",
+                "summary_sentences": ["Kim received Shoigu in Pjöngjang.", "Nordkorea hosted."],
+                "key_points_en": ["A visit to Pjöngjang", "Shoigu came", "Kim received him"],
+                "entities": [
+                    {"name": "Nordkorea", "type": "place"},
+                    {"name": "North Korea", "type": "place"},
+                ],
+            }
+        ),
+        FakeReply.json({"claims": []}),
+    )
+    result = make_summarizer(strict_fake).summarize_text(german)
+    assert result.translation_en == "Kim Jong-un received Sergei Shoigu in Pyongyang."
+    assert result.title_en == "Shoigu in Pyongyang"
+    assert result.summary_en == "Kim received Shoigu in Pyongyang. North Korea hosted."
+    assert result.key_points_en[0] == "A visit to Pyongyang"
+    assert [e.name for e in result.entities] == ["North Korea"]  # one entity, not two
+    # The conversation keeps the model's own answer: the prompt cache reuses it.
+    later = [
+        m["content"] for m in strict_fake.chat_requests[1].messages if m["role"] == "assistant"
+    ]
+    assert later == ["Kim Jong-un received Sergei Shoigu in Pjöngjang."]
