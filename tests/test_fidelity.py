@@ -53,6 +53,28 @@ def test_countries_and_accusations_are_checked_in_their_own_sentence() -> None:
     assert lost_in_sentences(sources, good, "de") == []
 
 
+def test_a_negation_must_stay_one_in_its_own_sentence() -> None:
+    from summarizer.fidelity import lost_in_sentences
+
+    sources = [
+        "Die Äffin ist nicht imstande, sich dem Leben in der Wildnis anzupassen.",
+        "Sie kommt auf keinem anderen Kontinent vor.",
+    ]
+    poor = "The ape is not able to adapt to life in the wild. She is found on other continents."
+    # The first sentence's "not" does not count for the second.
+    assert lost_in_sentences(sources, poor, "de") == ["not (keinem)"]
+    good = "The ape cannot adapt to life in the wild. She is found on no other continent."
+    assert lost_in_sentences(sources, good, "de") == []
+    # Renderings without "not" that still negate, and "nicht nur", which adds.
+    unprepared = ["Die Türkei sei nicht ausreichend vorbereitet."]
+    assert lost_in_sentences(unprepared, "Turkey was ill-prepared.", "de") == []
+    assert lost_in_sentences(["Es gibt keine Toten."], "There were no deaths.", "de") == []
+    assert (
+        lost_in_sentences(["Das ist nicht nur Hardware."], "It is more than hardware.", "de") == []
+    )
+    assert lost_in_sentences(["Er ist nicht unschuldig."], "He is not innocent.", "de") == []
+
+
 def test_faithful_renderings_lose_nothing() -> None:
     cases = [
         ("Am Dienstagabend sagte er, er sei seit dreieinhalb Jahren im Amt.",
