@@ -8,8 +8,9 @@ speech in Konjunktiv I ("Die Lage sei ernst"), and a speech act by the sentence'
 `attribute` turns a sentence (and its English, when the translation is aligned) into an
 `Attribution`: the cue as the source gives it, the speaker (in English where the translation
 names it, a name in apposition to the cue when there is one, else the source's own words), and
-the kind (`summarizer.claim_kind`). A quotation with no cue of its own continues the previous
-sentence's speaker within the paragraph; reported speech in Konjunktiv I, a speech act whose
+the kind (`summarizer.claim_kind`). A quotation with no cue of its own, or a sentence whose
+subject is "er" or "sie" ("Sie untersuchte …"), continues the previous sentence's speaker
+within the paragraph; reported speech in Konjunktiv I, a speech act whose
 subject is a pronoun ("Er betonte"), and a cue that names no one ("laut den Angaben") continue
 the last named speaker of the chunk (a nameless cue before any, the next its paragraph names).
 """
@@ -252,6 +253,10 @@ def _titled(speaker: str, earlier: str) -> str:
     return names[-1] if names else speaker
 
 
+_PERSONAL_START = re.compile(r"(?:Er|Sie)\s")
+"""A German sentence whose subject is "er" or "sie" (or "Sie", they), first."""
+
+
 def attribute(
     sentence: str,
     english: str,
@@ -293,7 +298,11 @@ def attribute(
         return Attribution(last_named.speaker, "", kind_of(sentence, named=True), named=True)
     if subject and subject.casefold() not in _PRONOUNS:
         return Attribution(subject, "", kind_of(sentence, named=True), named=True)
-    if continues and (QUOTE_MARKS.search(sentence) or _CONTINUES.search(sentence)):
+    if continues and (
+        QUOTE_MARKS.search(sentence)
+        or _CONTINUES.search(sentence)
+        or _PERSONAL_START.match(sentence)  # "Sie untersuchte …": the source goes on
+    ):
         assert previous is not None
         return Attribution(previous.speaker, "", kind_of(sentence, named=True), named=True)
     if last_named is not None and _CONTINUES.search(sentence):

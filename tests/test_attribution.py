@@ -61,6 +61,9 @@ def test_quotations_and_reported_speech_continue_the_paragraphs_speaker() -> Non
         (4, 1, "Die Lage sei ernst."),  # Konjunktiv I: in a new paragraph too
         (5, 2, "„Wir sind bereit.“"),  # a bare quotation continues only in its paragraph
         (6, 3, "Die Sonne schien."),
+        (7, 4, "Die Zahlen legte die IUCN am Freitag vor, teilte die Union mit."),
+        (8, 4, "Sie untersuchte die Bestände aller 454 Baumarten."),  # "Sie": the source goes on
+        (9, 5, "Sie untersuchte die Bestände."),  # not in a new paragraph
     ]
     got = attribute_all(sentences, {}, "de")
     assert [(a.speaker, a.kind) for a in got.values()] == [
@@ -69,6 +72,9 @@ def test_quotations_and_reported_speech_continue_the_paragraphs_speaker() -> Non
         ("Kim", "report"),
         ("Kim", "report"),
         (OUTLET, "quote"),
+        (OUTLET, "statement"),
+        ("Union", "report"),
+        ("Union", "report"),
         (OUTLET, "statement"),
     ]
 
@@ -233,7 +239,7 @@ def test_attribution_on_the_gold_with_reference_english_does_not_regress() -> No
     root = Path(__file__).resolve().parents[1] / "evals"
     right, judged, kinds_right, kinds_judged = score([root / "seeds", root / "wmt20"])
     assert judged >= 40 and kinds_judged >= 80  # the gold's named-source facts, judged claims
-    assert right / judged >= 0.80 and kinds_right / kinds_judged >= 0.90  # 38/47, 75/83
+    assert right / judged >= 0.82 and kinds_right / kinds_judged >= 0.90  # 39/47, 75/83
 
 
 def test_an_english_speaker_drags_no_quotation_along() -> None:
