@@ -8,11 +8,12 @@ speech in Konjunktiv I ("Die Lage sei ernst"), and a speech act by the sentence'
 `attribute` turns a sentence (and its English, when the translation is aligned) into an
 `Attribution`: the cue as the source gives it, the speaker (in English where the translation
 names it, a name in apposition to the cue when there is one, else the source's own words), and
-the kind (`summarizer.claim_kind`). A quotation with no cue of its own, or a sentence whose
-subject is "er" or "sie" ("Sie untersuchte …"), continues the previous sentence's speaker
-within the paragraph; reported speech in Konjunktiv I, a speech act whose
-subject is a pronoun ("Er betonte"), and a cue that names no one ("laut den Angaben") continue
-the last named speaker of the chunk (a nameless cue before any, the next its paragraph names).
+the kind (`summarizer.claim_kind`). A quotation with no cue of its own continues the previous
+sentence's speaker within the paragraph, and so does a sentence whose subject is "er" or
+"sie" ("Sie untersuchte …") after a sentence that named its source; reported speech in
+Konjunktiv I, a speech act whose subject is a pronoun ("Er betonte"), and a cue that names no
+one ("laut den Angaben") continue the last named speaker of the chunk (a nameless cue before
+any, the next its paragraph names).
 """
 
 from __future__ import annotations
@@ -301,7 +302,8 @@ def attribute(
     if continues and (
         QUOTE_MARKS.search(sentence)
         or _CONTINUES.search(sentence)
-        or _PERSONAL_START.match(sentence)  # "Sie untersuchte …": the source goes on
+        # "…, teilte die IUCN mit. Sie untersuchte …": the source the sentence before named
+        or (_PERSONAL_START.match(sentence) and previous is not None and previous.cue)
     ):
         assert previous is not None
         return Attribution(previous.speaker, "", kind_of(sentence, named=True), named=True)

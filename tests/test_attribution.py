@@ -64,6 +64,9 @@ def test_quotations_and_reported_speech_continue_the_paragraphs_speaker() -> Non
         (7, 4, "Die Zahlen legte die IUCN am Freitag vor, teilte die Union mit."),
         (8, 4, "Sie untersuchte die Bestände aller 454 Baumarten."),  # "Sie": the source goes on
         (9, 5, "Sie untersuchte die Bestände."),  # not in a new paragraph
+        (10, 6, "Der Roman erscheine im November, teilte der Verlag mit."),
+        (11, 6, "Darin sei ein Mann die Hauptfigur."),
+        (12, 6, "Er sieht es als seine Mission, zu helfen."),  # the man: no cue just before
     ]
     got = attribute_all(sentences, {}, "de")
     assert [(a.speaker, a.kind) for a in got.values()] == [
@@ -75,6 +78,9 @@ def test_quotations_and_reported_speech_continue_the_paragraphs_speaker() -> Non
         (OUTLET, "statement"),
         ("Union", "report"),
         ("Union", "report"),
+        (OUTLET, "statement"),
+        ("Verlag", "report"),
+        ("Verlag", "report"),
         (OUTLET, "statement"),
     ]
 
@@ -239,7 +245,7 @@ def test_attribution_on_the_gold_with_reference_english_does_not_regress() -> No
     root = Path(__file__).resolve().parents[1] / "evals"
     right, judged, kinds_right, kinds_judged = score([root / "seeds", root / "wmt20"])
     assert judged >= 40 and kinds_judged >= 80  # the gold's named-source facts, judged claims
-    assert right / judged >= 0.82 and kinds_right / kinds_judged >= 0.90  # 39/47, 75/83
+    assert right / judged >= 0.82 and kinds_right / kinds_judged >= 0.91  # 39/47, 76/83
 
 
 def test_an_english_speaker_drags_no_quotation_along() -> None:
