@@ -1,12 +1,12 @@
-"""What a translation lost of its source: numbers, dates, acronyms, countries, accusations.
+"""What a translation lost of its source: numbers, dates, acronyms, and its sentences' meaning.
 
 A small model turns "3474 Schuss" into "34, 74 rounds", "am Dienstag" into nothing and
 "dreieinhalb Jahre" into "three years". Code sees that cheaply: every number of the source
 (digits or a number word) must be in the English as a value, every weekday and month by its
-English name, every acronym as written, every nationality by its country, a negation by a
-negating word, and an accusation or a denial by a verb of accusing or denying. `lost` names
-what is missing, in the English form a re-ask can ask for; the translate step then asks once
-more with that list.
+English name, every acronym as written; and each sentence's English must keep what
+`summarizer.meaning` checks (countries, negation, accusations and denials).
+`lost` names what is missing, in the English form a re-ask can ask for; the translate step
+then asks once more with that list.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from summarizer.alignment import JOINED, align
+from summarizer.meaning import lost_meaning, named
 
 __all__ = ["lost", "lost_in_sentences", "mend_numbers"]
 
@@ -60,50 +61,6 @@ _MONTHS = {
     "dezember": "December",
 }  # fmt: skip
 _MONTH_NAMES = list(dict.fromkeys(_MONTHS.values()))
-# Nationality adjectives (by stem) and what their English names; "nordkoreanische Munition"
-# rendered "Russian munitions" loses the country.
-_NATIONALITIES = {
-    "nordkorean": ("North Korea", "DPRK", "Pyongyang"),
-    "südkorean": ("South Korea", "Seoul"),
-    "russisch": ("Russia", "Moscow", "Kremlin"),
-    "ukrainisch": ("Ukrain", "Kyiv", "Kiev"),
-    "chinesisch": ("China", "Chinese", "Beijing"),
-    "amerikanisch": ("America", "US", "U.S.", "Washington"),
-    "französisch": ("France", "French", "Paris"),
-    "britisch": ("Brit", "UK", "London", "England", "£", "sterling"),
-    "türkisch": ("Turk", "Ankara"),
-    "iranisch": ("Iran", "Tehran"),
-    "japanisch": ("Japan", "Tokyo"),
-    "israelisch": ("Israel",),
-    "syrisch": ("Syria", "Damascus"),
-    "polnisch": ("Poland", "Polish", "Warsaw"),
-    "italienisch": ("Ital", "Rome"),
-    "spanisch": ("Spain", "Spanish", "Madrid"),
-    "österreichisch": ("Austria", "Vienna"),
-    "indisch": ("India",),
-}
-# Verbs of accusing and denying: "werfen Nordkorea vor" rendered "threaten North Korea"
-# turns an accusation into a threat. Each (German pattern, English stems it needs).
-_SPEECH_ACTS = (
-    (re.compile(r"\b(?:werfen|wirft|warf|warfen)\b[^.;]*\bvor\b|\bvorgeworfen\b|\bVorw[uü]rf"),
-     ("accus", "alleg", "charg", "blame", "reproach"), "accuse"),
-    (re.compile(r"\b(?:weist|weisen|wies|wiesen)\b[^.;]*\bzurück\b|\bzurückgewiesen\b|\bdementier"),
-     ("reject", "deni", "deny", "dismiss", "refut", "rebuff", "repudiat"), "reject"),
-)  # fmt: skip
-# A negation ("kommen auf keinem anderen Kontinent vor" rendered "due to their location on
-# other continents") must stay one: some negating word in the English of that sentence. The
-# human references of the 118 WMT20 documents lack one in 4 of 184 segments ("ill-prepared").
-_NEGATION = re.compile(
-    r"\b(?:nicht(?!\s+nur\b)|kein(?:e[mnrs]?)?|nie|niemals|weder|niemand|nichts|nirgends)\b"
-)
-_NEGATING = re.compile(
-    r"\b(?:not|no|never|none|neither|nor|nobody|nothing|nowhere|without|cannot|lacks?|"
-    r"lacking|fail(?:s|ed)?|refus\w*|den(?:y|ies|ied)|reject\w*|rather than|instead)\b|"
-    r"n't\b|\bnon-?\w+|\bill-\w+|\bdis(?:agree|approv|like|miss|pute|credit|allow)\w*|"
-    r"\bin(?:correct|valid|adequate|sufficient|capable|complete|effective|ability)\w*|"
-    r"\bun(?!til\b|der|ion|it|ivers|ique|less\b)\w{3,}",
-    re.I,
-)
 # German acronyms whose English is another spelling: each may appear as any of these.
 _ACRONYMS = {
     "USA": ("US", "U.S.", "USA", "United States", "America"),
@@ -284,13 +241,6 @@ def lost(source: str, english: str, language: str) -> list[str]:
     return lost_in_sentences([source], english, language)
 
 
-def lost_acts(source: str, english: str, language: str) -> list[str]:
-    """The accusing or denying of one `source` sentence (in `language`) that `english`, a
-    restatement of it however short, does not keep ("accuse (werfen … vor)"); a restatement
-    may leave out numbers, dates and nationalities, but not turn an accusation into a threat."""
-    return _acts(source, english.casefold()) if language == "de" and english.strip() else []
-
-
 def lost_in_sentences(sources: Sequence[str], english: str, language: str) -> list[str]:
     """`lost` for a paragraph of `sources` sentences: numbers, dates and acronyms anywhere
     in its English; countries and accusations in the English of their own sentence
@@ -307,7 +257,7 @@ def lost_in_sentences(sources: Sequence[str], english: str, language: str) -> li
             continue
         if i + 1 < len(pairs) and pairs[i + 1][1] == JOINED:
             source = f"{source} {pairs[i + 1][0]}"
-        missing += [m for m in _meant(source, rendering or "") if m not in missing]
+        missing += [m for m in lost_meaning(source, rendering or "") if m not in missing]
     return missing
 
 
@@ -318,7 +268,7 @@ def _counted(source: str, english: str) -> list[str]:
     found = _english_numbers(english)
     for number, form, words in _source_numbers(source):
         if not (_has(number, found, english) or form.casefold() in folded):
-            missing.setdefault(form, _named(form, words))
+            missing.setdefault(form, named(form, words))
     for word in _WORD.findall(source):
         key = word.casefold()
         # "Dienstagabend", "dienstags" name the weekday; a month only as itself ("Julia").
@@ -326,40 +276,9 @@ def _counted(source: str, english: str) -> list[str]:
         names += [name for table in (_MONTHS, _SCALES) if (name := table.get(key, ""))]
         for name in names:
             if name.casefold() not in folded:
-                missing.setdefault(name, _named(name, word))
+                missing.setdefault(name, named(name, word))
     for acronym in _ACRONYM.findall(source):
         spellings = _ACRONYMS.get(acronym, (acronym,))
         if not any(s.casefold() in folded for s in spellings):
-            missing.setdefault(spellings[0], _named(spellings[0], acronym))
+            missing.setdefault(spellings[0], named(spellings[0], acronym))
     return list(missing.values())
-
-
-def _meant(source: str, english: str) -> list[str]:
-    """The countries of `source`'s nationality adjectives, its negation, and its accusing or
-    denying, that `english` does not render."""
-    missing: dict[str, str] = {}
-    folded = english.casefold()
-    for word in _WORD.findall(source):
-        stem = next((n for n in _NATIONALITIES if word.casefold().startswith(n)), None)
-        names = _NATIONALITIES[stem] if stem else ()
-        if names and not any(e.casefold() in folded for e in names):
-            missing.setdefault(names[0], _named(names[0], word))
-    negation = _NEGATION.search(source)
-    if negation and not _NEGATING.search(english):
-        missing.setdefault("not", _named("not", negation.group(0)))
-    return [*missing.values(), *_acts(source, folded)]
-
-
-def _acts(source: str, folded: str) -> list[str]:
-    """The accusing or denying of `source` that the case-folded English `folded` lacks."""
-    return [
-        _named(verb, match.group(0))
-        for pattern, stems, verb in _SPEECH_ACTS
-        if (match := pattern.search(source)) and not any(s in folded for s in stems)
-    ]
-
-
-def _named(english: str, source: str) -> str:
-    """An item as a re-ask names it: its English, and the source's words when they differ
-    ("Tuesday (Dienstag)", "20,000 (20.000)", "KCNA")."""
-    return english if english == source else f"{english} ({source})"

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from summarizer.attribution import OUTLET, speech_subject
-from summarizer.fidelity import lost_acts
+from summarizer.meaning import lost_acts
 from summarizer.schema import Claim
 from summarizer.tasks import SummaryDraft
 
