@@ -15,8 +15,10 @@ from typing import Any
 from summarizer.alignment import JOINED, align
 from summarizer.article import Article, Sentence
 from summarizer.chunking import Chunk, plan_chunks
+from summarizer.fidelity import mend_numbers
+from summarizer.place_names import english_place_names
 
-__all__ = ["Conversation", "clean_translation", "conversations", "turn"]
+__all__ = ["Conversation", "clean_translation", "conversations", "english_of", "turn"]
 
 _MARKERS = re.compile(r"\[\d{1,4}\]\s*|</?(?:paragraph|translation|article)>")
 _MARKER = re.compile(r"\[(\d{1,4})\]\s*")
@@ -25,6 +27,13 @@ _MARKER = re.compile(r"\[(\d{1,4})\]\s*")
 def clean_translation(text: str) -> str:
     """One paragraph of English: markers the model echoed removed, whitespace folded."""
     return " ".join(_MARKERS.sub("", text).split()).strip()
+
+
+def english_of(answer: str, source: str) -> str:
+    """The model's translation `answer` as the result gives it: cleaned, its numbers mended
+    from the `source` (`summarizer.fidelity`) and German names of foreign places in English
+    (`summarizer.place_names`)."""
+    return english_place_names(mend_numbers(clean_translation(answer), source))
 
 
 def turn(sentences: list[Sentence], *, translate: bool) -> dict[str, Any]:
@@ -61,7 +70,8 @@ class Conversation:
             stops = [start for start, _ in pieces[1:]] + [numbers[-1] + 1 if numbers else 0]
             for (start, text), stop in zip(pieces, stops, strict=True):
                 covered = [n for n in numbers if start <= n < stop]
-                english = align([sources[n] for n in covered], clean_translation(text))
+                texts = [sources[n] for n in covered]
+                english = align(texts, english_of(text, " ".join(texts)))
                 for number, rendered in zip(covered, english, strict=True):
                     if rendered is not None:
                         out.setdefault(number, rendered)

@@ -25,12 +25,12 @@ def test_english_names_compounds_and_german_places_stay() -> None:
     assert english_place_names(text) == text
 
 
-def test_the_translation_and_the_summary_use_english_place_names(
+def test_the_translation_summary_and_claims_use_english_place_names(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
     german = "Kim Jong-un empfing Sergej Schoigu in Pjöngjang."
     strict_fake.enqueue(
-        FakeReply(content="Kim Jong-un received Sergei Shoigu in Pjöngjang."),
+        FakeReply(content="[1] Kim Jong-un received Sergei Shoigu in Pjöngjang."),
         FakeReply.json(
             {
                 "title_en": "Shoigu in Pjöngjang",
@@ -50,8 +50,12 @@ def test_the_translation_and_the_summary_use_english_place_names(
     assert result.summary_en == "Kim received Shoigu in Pyongyang. North Korea hosted."
     assert result.key_points_en[0] == "A visit to Pyongyang"
     assert [e.name for e in result.entities] == ["North Korea"]  # one entity, not two
+    # The claim's English comes from the numbered answer, made English the same way.
+    assert [c.text_en for c in result.claims] == [
+        "Kim Jong-un received Sergei Shoigu in Pyongyang."
+    ]
     # The conversation keeps the model's own answer: the prompt cache reuses it.
     later = [
         m["content"] for m in strict_fake.chat_requests[1].messages if m["role"] == "assistant"
     ]
-    assert later == ["Kim Jong-un received Sergei Shoigu in Pjöngjang."]
+    assert later == ["[1] Kim Jong-un received Sergei Shoigu in Pjöngjang."]

@@ -10,11 +10,10 @@ from summarizer.at_once import all_of
 from summarizer.budget import TRANSLATION_PIECE_CHARS, translation_budget
 from summarizer.cached_call import ArticleCalls
 from summarizer.chunking import Piece
-from summarizer.conversation import Conversation, clean_translation, turn
+from summarizer.conversation import Conversation, english_of, turn
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
-from summarizer.fidelity import lost_in_sentences, mend_numbers
+from summarizer.fidelity import lost_in_sentences
 from summarizer.language import detect_language
-from summarizer.place_names import english_place_names
 
 __all__ = ["translate_chunks", "translate_turn"]
 
@@ -98,7 +97,7 @@ async def translate_turn(
         if len(sentences) < 2:
             raise
         return await _translate_halves(turns, sentences, name, calls, language)
-    cleaned = _english(raw, source)
+    cleaned = english_of(raw, source)
     if not cleaned:  # e.g. "[1]" and a line break: try the halves, else give up
         if len(sentences) > 1:
             return await _translate_halves(turns, sentences, name, calls, language)
@@ -115,7 +114,7 @@ async def translate_turn(
     except (OutputTruncatedError, ValidationFailedError):
         fixed = ""
     best, exchange = cleaned, {**this, "answer": raw}
-    if (better := _english(fixed, source)) and len(
+    if (better := english_of(fixed, source)) and len(
         lost := lost_in_sentences(texts, better, language)
     ) < len(missing):
         best, exchange, missing = better, {**again, "answer": fixed}, lost
@@ -129,12 +128,6 @@ async def translate_turn(
             return halves
     turns.append(exchange)
     return best
-
-
-def _english(answer: str, source: str) -> str:
-    """The model's `answer` cleaned, its numbers mended from the `source` and its German names
-    of foreign places in English."""
-    return english_place_names(mend_numbers(clean_translation(answer), source))
 
 
 async def _ask(
