@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from summarizer.article import split_sentences
+from summarizer.place_names import EXONYMS
 
 __all__ = ["ANCHOR", "JOINED", "align", "anchor_stems", "stem"]
 
@@ -27,8 +28,12 @@ _MAX_COST = 2.5  # a bead costlier than this on average: the alignment is a gues
 
 def stem(anchor: str) -> str:
     """An anchor as compared: a number whole, a name by its first three letters, so that
-    exonyms and inflections meet ("Moskau"/"Moscow", "Russland"/"Russia")."""
-    return anchor if anchor.isdigit() else anchor[:3].lower()
+    exonyms and inflections meet ("Moskau"/"Moscow", "Russland"/"Russia"), a German name of
+    a foreign place by its English one's ("Pjöngjang"/"Pyongyang", `summarizer.place_names`)."""
+    if anchor.isdigit():
+        return anchor
+    english = EXONYMS.get(anchor) or EXONYMS.get(anchor.removesuffix("s"))  # "Kiews"
+    return (english or anchor)[:3].lower()
 
 
 def anchor_stems(text: str) -> set[str]:

@@ -97,3 +97,11 @@ def test_numbered_answers_keep_the_first_sentence_whose_number_the_model_dropped
     # A preamble before the first sentence's own number is no sentence's English.
     talk.turns[-1]["answer"] = f"Translation: [{n[0]}] A. [{n[1]}] B. [{n[2]}] C. [{n[3]}] D."
     assert talk.aligned() == {n[0]: "A.", n[1]: "B.", n[2]: "C.", n[3]: "D."}
+
+
+def test_german_names_of_foreign_places_meet_their_english_names() -> None:
+    from summarizer.alignment import anchor_stems
+
+    german = anchor_stems("Kim empfing ihn in Pjöngjang, nicht in Kiews Mitte.") - {"mit"}
+    assert german == anchor_stems("Kim received him in Pyongyang, not in central Kyiv.")
+    assert anchor_stems("Moskau") == anchor_stems("Moscow") == {"mos"}  # three letters still
