@@ -3,10 +3,10 @@
 A small model keeps a German exonym in its English ("Pjöngjang", "Kiew", "Nordkorea",
 "Marmarameer") where every English reader expects "Pyongyang", "Kyiv", "North Korea", "Sea
 of Marmara". An exonym is a closed list, so code replaces it, with its genitive ("Moskaus"
--> "Moscow's"). The list holds foreign places only: a German place's own name may be part
-of a club's or a party's ("1. FC Köln", "Alternative für Deutschland"), while a foreign
-capital's German name in a club's ("Inter Mailand", "Dynamo Kiew") is English as "Inter
-Milan" or "Dynamo Kyiv" too.
+-> "Moscow's"). The list holds places outside Germany only: a German place's own name may
+be part of a club's or a party's ("1. FC Köln", "Alternative für Deutschland"), while a
+foreign city's German name in a club's ("Inter Mailand", "Dynamo Kiew", "Rapid Wien") is
+English as "Inter Milan", "Dynamo Kyiv" or "Rapid Vienna" too.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ EXONYMS: dict[str, str] = {
     "Teheran": "Tehran", "Damaskus": "Damascus", "Antwerpen": "Antwerp",
     "Den Haag": "The Hague", "Straßburg": "Strasbourg", "Sankt Petersburg": "Saint Petersburg",
     "Neu-Delhi": "New Delhi",
+    # Austria and Switzerland ("Rapid Wien" is "Rapid Vienna" in English too)
+    "Österreich": "Austria", "Schweiz": "Switzerland", "Wien": "Vienna", "Zürich": "Zurich",
+    "Luzern": "Lucerne", "Tirol": "Tyrol", "Kärnten": "Carinthia", "Steiermark": "Styria",
 }  # fmt: skip
 
 _ENGLISH = frozenset(EXONYMS.values())

@@ -15,13 +15,14 @@ def test_german_names_of_foreign_places_become_english() -> None:
     )
     assert english_place_names("Kiews mayor") == "Kyiv's mayor"  # a genitive
     assert english_place_names("Inter Mailand beat Dynamo Kiew") == "Inter Milan beat Dynamo Kyiv"
+    assert english_place_names("the hub in Wien") == "the hub in Vienna"
     assert english_place_names("earthquake in the Marmarameer") == (
         "earthquake in the Sea of Marmara"
     )
 
 
 def test_english_names_compounds_and_german_places_stay() -> None:
-    text = "Athens, Nordirland, the Nordkorea-Konflikt, 1. FC Köln and Wien"
+    text = "Athens, Nordirland, the Nordkorea-Konflikt, 1. FC Köln and Bayern München"
     assert english_place_names(text) == text
 
 
