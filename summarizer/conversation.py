@@ -8,11 +8,12 @@ paragraph and translation once (see `summarizer.prompts`).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarizer.alignment import JOINED, align
+from summarizer.alignment import JOINED, align, anchor_stems
 from summarizer.article import Article, Sentence
 from summarizer.chunking import Chunk, plan_chunks
 from summarizer.fidelity import mend_numbers
@@ -65,16 +66,19 @@ class Conversation:
         out: dict[int, str] = {}
         for one in self.turns:
             sources = {int(s["number"]): str(s["text"]) for s in one["sentences"]}
-            numbers = list(sources)
-            pieces = _pieces(one.get("answer") or "", numbers)
-            stops = [start for start, _ in pieces[1:]] + [numbers[-1] + 1 if numbers else 0]
-            for (start, text), stop in zip(pieces, stops, strict=True):
-                covered = [n for n in numbers if start <= n < stop]
-                texts = [sources[n] for n in covered]
-                english = align(texts, english_of(text, " ".join(texts)))
-                for number, rendered in zip(covered, english, strict=True):
-                    if rendered is not None:
-                        out.setdefault(number, rendered)
+            answer = str(one.get("answer") or "")
+            by_numbers = _by_numbers(sources, answer)
+            texts = list(sources.values())
+            whole = dict(
+                zip(sources, align(texts, english_of(answer, " ".join(texts))), strict=True)
+            )
+            # The model's numbers, unless they put a sentence's names under another's number
+            # and the sentences' own alignment does not.
+            if _mismatch(sources, whole) < _mismatch(sources, by_numbers):
+                by_numbers = whole
+            for number, rendered in by_numbers.items():
+                if rendered is not None:
+                    out.setdefault(number, rendered)
         return out
 
     def translation(self) -> str:
@@ -89,6 +93,38 @@ class Conversation:
                 out.append(text)
             last = paragraph
         return "\n\n".join(out)
+
+
+def _by_numbers(sources: dict[int, str], answer: str) -> dict[int, str | None]:
+    """The English of each sentence from a translation cut at the numbers it kept."""
+    numbers = list(sources)
+    out: dict[int, str | None] = {}
+    pieces = _pieces(answer, numbers)
+    stops = [start for start, _ in pieces[1:]] + [numbers[-1] + 1 if numbers else 0]
+    for (start, text), stop in zip(pieces, stops, strict=True):
+        covered = [n for n in numbers if start <= n < stop]
+        texts = [sources[n] for n in covered]
+        english = align(texts, english_of(text, " ".join(texts)))
+        out.update(zip(covered, english, strict=True))
+    return out
+
+
+def _mismatch(sources: dict[int, str], english: dict[int, str | None]) -> float:
+    """How badly an alignment pairs names: per sentence (a joined pair as one) the names one
+    side has and the other lacks, of those the whole other side has; unaligned: infinite."""
+    if not any(english.get(n) for n in sources):
+        return math.inf
+    carried = anchor_stems(" ".join(e for e in english.values() if e))
+    sourced = anchor_stems(" ".join(sources.values()))
+    total = 0
+    for number, text in sources.items():
+        rendered = english.get(number)
+        if rendered is None or rendered == JOINED:
+            continue
+        source = text if english.get(number + 1) != JOINED else f"{text} {sources[number + 1]}"
+        mine, theirs = anchor_stems(source) & carried, anchor_stems(rendered) & sourced
+        total += len(mine ^ theirs)
+    return total
 
 
 def _pieces(answer: str, numbers: list[int]) -> list[tuple[int, str]]:

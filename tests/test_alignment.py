@@ -105,3 +105,25 @@ def test_german_names_of_foreign_places_meet_their_english_names() -> None:
     german = anchor_stems("Kim empfing ihn in Pjöngjang, nicht in Kiews Mitte.") - {"mit"}
     assert german == anchor_stems("Kim received him in Pyongyang, not in central Kyiv.")
     assert anchor_stems("Moskau") == anchor_stems("Moscow") == {"mos"}  # three letters still
+
+
+def test_numbers_that_put_a_sentence_under_another_yield_to_the_names() -> None:
+    from summarizer.article import from_text
+
+    article = from_text(
+        "Kim traf Putin in Moskau. Der Kreml bestätigte das Treffen am Dienstag. Trump reiste "
+        "nach Alaska."
+    )
+    (talk,) = conversations(article, 10_000)
+    n = [s.number for s in talk.chunk.sentences]
+    answer = (  # the second number on the third sentence, none on the second
+        f"[{n[0]}] Kim met Putin in Moscow. The Kremlin confirmed the meeting on Tuesday. "
+        f"[{n[1]}] Trump travelled to Alaska."
+    )
+    talk.turns.append({**turn(list(talk.chunk.sentences), translate=True), "answer": answer})
+    assert talk.aligned() == {
+        n[0]: "Kim met Putin in Moscow.",
+        n[1]: "The Kremlin confirmed the meeting on Tuesday.",
+        n[2]: "Trump travelled to Alaska.",
+    }
+    assert talk.joined() == set()
