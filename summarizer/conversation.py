@@ -74,7 +74,8 @@ class Conversation:
             )
             # The model's numbers, unless they put a sentence's names under another's number
             # and the sentences' own alignment does not.
-            if _mismatch(sources, whole) < _mismatch(sources, by_numbers):
+            english = english_of(answer, " ".join(texts))
+            if _mismatch(sources, whole, english) < _mismatch(sources, by_numbers, english):
                 by_numbers = whole
             for number, rendered in by_numbers.items():
                 if rendered is not None:
@@ -109,12 +110,13 @@ def _by_numbers(sources: dict[int, str], answer: str) -> dict[int, str | None]:
     return out
 
 
-def _mismatch(sources: dict[int, str], english: dict[int, str | None]) -> float:
-    """How badly an alignment pairs names: per sentence (a joined pair as one) the names one
-    side has and the other lacks, of those the whole other side has; unaligned: infinite."""
+def _mismatch(sources: dict[int, str], english: dict[int, str | None], whole: str) -> float:
+    """How badly an alignment of `whole`, the turn's English, pairs names: per sentence (a
+    joined pair as one) the names one side has and the other lacks, of those the other side
+    has anywhere (English an alignment leaves out still counts); unaligned: infinite."""
     if not any(english.get(n) for n in sources):
         return math.inf
-    carried = anchor_stems(" ".join(e for e in english.values() if e))
+    carried = anchor_stems(whole)
     sourced = anchor_stems(" ".join(sources.values()))
     total = 0
     for number, text in sources.items():

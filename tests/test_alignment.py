@@ -127,3 +127,13 @@ def test_numbers_that_put_a_sentence_under_another_yield_to_the_names() -> None:
         n[2]: "Trump travelled to Alaska.",
     }
     assert talk.joined() == set()
+    # The first sentence's number on the second sentence: the first would be lost.
+    two = [s.number for s in talk.chunk.sentences][:2]
+    talk.turns[-1] = {
+        **turn(list(talk.chunk.sentences)[:2], translate=True),
+        "answer": f"Kim met Putin in Moscow. [{two[0]}] The Kremlin confirmed it on Tuesday.",
+    }
+    assert talk.aligned() == {
+        two[0]: "Kim met Putin in Moscow.",
+        two[1]: "The Kremlin confirmed it on Tuesday.",
+    }
