@@ -172,9 +172,11 @@ def _stems(text: str) -> set[str]:
 
 def _names_in(speaker: str, sentence: str) -> bool:
     """Whether a speaker (in English) names something its source sentence names: a stem of
-    one of its words in the sentence ("Shoigu" in "Schoigu", "Korean" in "südkoreanischen")."""
+    one of its words in the sentence ("Shoigu" in "Schoigu", "Korean" in "südkoreanischen");
+    a statement or report it cites names no one ("a statement made on Sunday")."""
     folded = sentence.casefold()
-    return any(stem in folded for stem in _stems(speaker))
+    words = re.sub(r"\b(?:an?|the)\s+(?:statement|report|announcement)\b.*", "", speaker)
+    return any(stem in folded for stem in _stems(words))
 
 
 def _english_form(name: str, english: str) -> str:

@@ -162,6 +162,19 @@ def test_a_cue_speaker_takes_its_english_noun_phrase() -> None:
     assert got.speaker.endswith("news agency KCNA") and "North Korean" in got.speaker
 
 
+def test_a_statement_the_english_cites_is_no_speaker() -> None:
+    from summarizer.attribution import attribute
+
+    got = attribute(
+        'Man muss die Verantwortlichen aus den Stadien werfen", hatte Fifa-Präsident Gianni '
+        "Infantino am Wochenende gesagt.",
+        "FIFA President Gianni Infantino said that those responsible must be expelled from "
+        "stadiums, according to a statement made on Sunday.",
+        "de",
+    )
+    assert got.speaker == "FIFA President Gianni Infantino"
+
+
 def test_quotation_marks_make_a_quote_only_around_two_words_or_more() -> None:
     from summarizer.attribution import OUTLET, attribute
 
