@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from summarizer.article import split_sentences
 from summarizer.place_names import EXONYMS
 
-__all__ = ["ANCHOR", "JOINED", "align", "anchor_stems", "stem"]
+__all__ = ["ANCHOR", "JOINED", "align", "anchor_stems", "names_apart", "stem"]
 
 ANCHOR = re.compile(r"\d+|\b[A-ZÄÖÜ][\w\-]{2,}")
 """A number, or a capitalised word: what a translation keeps of its source's names."""
@@ -94,6 +94,13 @@ def _cost(source: str, target: str, ratio: float, names: tuple[set[str], set[str
     and each name one side has that the other lacks (`names`: the stems the whole English
     and the whole source have, so that German nouns and English sentence starts, which the
     other side never has, do not count)."""
-    carried, sourced = names
     length = abs(math.log((len(target) + 10) / (ratio * len(source) + 10)))
-    return 2 * length + len((anchor_stems(source) & carried) ^ (anchor_stems(target) & sourced))
+    return 2 * length + names_apart(source, target, names)
+
+
+def names_apart(source: str, target: str, names: tuple[set[str], set[str]]) -> int:
+    """How many names `source` has and its English `target` lacks, or the other way round,
+    counting only those the other side has somewhere (`names`: the stems of the whole English
+    and of the whole source)."""
+    carried, sourced = names
+    return len((anchor_stems(source) & carried) ^ (anchor_stems(target) & sourced))

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarizer.alignment import JOINED, align, anchor_stems
+from summarizer.alignment import JOINED, align, anchor_stems, names_apart
 from summarizer.article import Article, Sentence
 from summarizer.chunking import Chunk, plan_chunks
 from summarizer.fidelity import mend_numbers
@@ -69,13 +69,12 @@ class Conversation:
             answer = str(one.get("answer") or "")
             by_numbers = _by_numbers(sources, answer)
             texts = list(sources.values())
-            whole = dict(
-                zip(sources, align(texts, english_of(answer, " ".join(texts))), strict=True)
-            )
+            english = english_of(answer, " ".join(texts))
+            whole = dict(zip(sources, align(texts, english), strict=True))
             # The model's numbers, unless they put a sentence's names under another's number
             # and the sentences' own alignment does not.
-            english = english_of(answer, " ".join(texts))
-            if _mismatch(sources, whole, english) < _mismatch(sources, by_numbers, english):
+            names = anchor_stems(english), anchor_stems(" ".join(texts))
+            if _mismatch(sources, whole, names) < _mismatch(sources, by_numbers, names):
                 by_numbers = whole
             for number, rendered in by_numbers.items():
                 if rendered is not None:
@@ -110,22 +109,22 @@ def _by_numbers(sources: dict[int, str], answer: str) -> dict[int, str | None]:
     return out
 
 
-def _mismatch(sources: dict[int, str], english: dict[int, str | None], whole: str) -> float:
-    """How badly an alignment of `whole`, the turn's English, pairs names: per sentence (a
-    joined pair as one) the names one side has and the other lacks, of those the other side
-    has anywhere (English an alignment leaves out still counts); unaligned: infinite."""
+def _mismatch(
+    sources: dict[int, str], english: dict[int, str | None], names: tuple[set[str], set[str]]
+) -> float:
+    """How badly an alignment pairs names: per sentence (a joined pair as one) the names one
+    side has and the other lacks (`summarizer.alignment.names_apart`; `names`: the stems of
+    the turn's whole English, so English the alignment leaves out still counts, and of its
+    source); unaligned: infinite."""
     if not any(english.get(n) for n in sources):
         return math.inf
-    carried = anchor_stems(whole)
-    sourced = anchor_stems(" ".join(sources.values()))
     total = 0
     for number, text in sources.items():
         rendered = english.get(number)
         if rendered is None or rendered == JOINED:
             continue
         source = text if english.get(number + 1) != JOINED else f"{text} {sources[number + 1]}"
-        mine, theirs = anchor_stems(source) & carried, anchor_stems(rendered) & sourced
-        total += len(mine ^ theirs)
+        total += names_apart(source, rendered, names)
     return total
 
 
