@@ -31,9 +31,11 @@ from summarizer.steps import (
     summarize_chunks,
     translate_chunks,
     unique_entities,
+    with_numbers_mended,
     without_source_copies,
 )
 from summarizer.tasks import SummaryDraft
+from summarizer.timeframe import kept_in_time
 from summarizer.usage import Ledger
 from summarizer.version import __version__
 
@@ -85,6 +87,8 @@ class ArticleRunner:
             draft = await self._summary(article, talks, calls)
             claims, rejected = await self._claims(article, talks, calls)
         draft = restated_faithfully(draft, claims, article.language if check else "")
+        if check:
+            draft = kept_in_time(draft, claims, article)
         return ArticleResult(
             id=article.id,
             source_path=article.source_path,
@@ -106,7 +110,8 @@ class ArticleRunner:
         self, article: Article, talks: list[Conversation], calls: ArticleCalls
     ) -> SummaryDraft:
         draft = await summarize_chunks(talks, calls, merge_chars=self.backend.merge_chars)
-        return in_english_place_names(without_source_copies(draft, article))
+        draft = in_english_place_names(without_source_copies(draft, article))
+        return with_numbers_mended(draft, article)
 
     async def _claims(
         self, article: Article, talks: list[Conversation], calls: ArticleCalls

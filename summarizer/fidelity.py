@@ -17,10 +17,18 @@ from collections.abc import Sequence
 from summarizer.alignment import JOINED, align
 from summarizer.meaning import lost_meaning, named
 
-__all__ = ["lost", "lost_in_sentences", "mend_numbers"]
+__all__ = [
+    "english_digit_values",
+    "lost",
+    "lost_in_sentences",
+    "mend_groups",
+    "mend_numbers",
+    "source_values",
+]
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,:]\d+)*")
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
+_SPACED = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\w]|[.,]\d)")
 _ACRONYM = re.compile(r"\b[A-ZÄÖÜ][A-ZÄÖÜ0-9]{1,5}\b")
 
 _EN_WORDS: dict[str, float] = {
@@ -82,6 +90,10 @@ def _source_numbers(text: str) -> list[tuple[float, str, str]]:
     by its parts; number words ("sechs", "dreieinhalb") by their value. Each with the
     source's own words for it."""
     out: list[tuple[float, str, str]] = []
+    for match in _SPACED.finditer(text):  # "17 000": thousands set apart by a space
+        spaced = float(re.sub(r"\D", "", match.group(0)))
+        out.append((spaced, _english(spaced, plain=False), match.group(0)))
+    text = _SPACED.sub(lambda m: " " * len(m.group(0)), text)
     for match in _NUMBER.finditer(text):
         token = original = match.group(0).rstrip(".,:")
         dotted = text[match.start() : match.end() + 1].rstrip(" ,;)")  # "3.10." keeps its dot
@@ -114,19 +126,24 @@ _DIGIT_RUN = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]? ?\d{1,3})+(?![\w]|[.,]\d)")
 
 def mend_numbers(english: str, source: str) -> str:
     """`english` with each source number of four digits or more that it wrote in broken
+    groups mended (`mend_groups`). A number the source writes in digits and the English
+    spells out ("30 Waffenrohre" -> "thirty barrels") is written in the source's digits
+    again (`_digits_again`), and a half the English dropped ("dreieinhalb Jahre" -> "three
+    years") is put back (`_halves_again`)."""
+    numbers = _source_numbers(source)
+    return mend_groups(_halves_again(_digits_again(english, numbers), numbers), source)
+
+
+def mend_groups(english: str, source: str) -> str:
+    """`english` with each source number of four digits or more that it wrote in broken
     groups ("20, 000", "34, 74" or "3.474" for the source's "3474" or "3.474") written the
     English way ("20,000", "3,474"; a year as it is): the digits must be the source
-    number's, in order, and nothing else. A number the source writes in digits and the
-    English spells out ("30 Waffenrohre" -> "thirty barrels") is written in the source's
-    digits again (`_digits_again`), and a half the English dropped ("dreieinhalb Jahre" ->
-    "three years") is put back (`_halves_again`)."""
-    numbers = _source_numbers(source)
+    number's, in order, and nothing else."""
     wanted = {
         str(int(value)): str(int(value)) if 1900 <= value < 2100 else f"{int(value):,}"
-        for value, _, _ in numbers
+        for value, _, _ in _source_numbers(source)
         if value == int(value) and value >= 1000
     }
-    english = _halves_again(_digits_again(english, numbers), numbers)
     if not wanted:
         return english
 
@@ -191,6 +208,21 @@ def _halves_again(english: str, numbers: list[tuple[float, str, str]]) -> str:
             english,
         )
     return english
+
+
+def source_values(text: str) -> set[float]:
+    """The values of the numbers of a German `text`, digits and number words ("17.000" ->
+    17000, "sechs" -> 6; a date by its parts)."""
+    return {value for value, _, _ in _source_numbers(text)}
+
+
+def english_digit_values(text: str) -> set[float]:
+    """The values an English `text` writes in digits, each read one way only ("17,000" ->
+    17000, "5.8"; not the parts of either)."""
+    return {float(m.group(0).replace(",", "")) for m in _ENGLISH_DIGITS.finditer(text)}
+
+
+_ENGLISH_DIGITS = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w]|[.,]\d)")
 
 
 def _english_digits(text: str) -> set[float]:

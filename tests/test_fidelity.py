@@ -211,6 +211,21 @@ def test_numbers_written_in_broken_groups_are_mended_from_the_source() -> None:
     assert mend_numbers("in 2018, 2019", "in den Jahren 2018 und 2019") == "in 2018, 2019"
 
 
+def test_thousands_set_apart_by_a_space_are_one_number() -> None:
+    from summarizer.fidelity import lost, mend_groups, source_values
+
+    # Swiss and some German papers write "17 000"; it is one number, not 17 and 0.
+    assert source_values("Mehr als 17 000 Menschen kamen 1999 ums Leben.") == {17000.0, 1999.0}
+    assert source_values("zwischen 17 und 22 Jahren") == {17.0, 22.0}
+    assert lost("Mehr als 17 000 Menschen starben.", "More than 17,000 people died.", "de") == []
+    assert lost("Mehr als 17 000 Menschen starben.", "More than 17 people died.", "de") == [
+        "17,000 (17 000)"
+    ]
+    assert mend_groups("more than 17, 000 people", "mehr als 17 000 Menschen") == (
+        "more than 17,000 people"
+    )
+
+
 def test_numbers_the_source_writes_in_digits_are_not_spelled_out() -> None:
     from summarizer.fidelity import mend_numbers
 

@@ -7,6 +7,7 @@ from summarizer.steps.summarize import (
     in_english_place_names,
     summarize_chunks,
     unique_entities,
+    with_numbers_mended,
     without_source_copies,
 )
 from summarizer.steps.translate import translate_chunks, translate_turn
@@ -18,5 +19,6 @@ __all__ = [
     "translate_chunks",
     "translate_turn",
     "unique_entities",
+    "with_numbers_mended",
     "without_source_copies",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from summarizer.article import Article
@@ -9,12 +10,19 @@ from summarizer.budget import DRAFT_OVERHEAD_CHARS, MAX_ENTITIES, MERGE_TOKENS, 
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation
 from summarizer.errors import ValidationFailedError
+from summarizer.fidelity import mend_groups
 from summarizer.grounding import locate_quote
 from summarizer.place_names import english_place_names
 from summarizer.schema import Entity
 from summarizer.tasks import SummaryDraft
 
-__all__ = ["in_english_place_names", "summarize_chunks", "unique_entities", "without_source_copies"]
+__all__ = [
+    "in_english_place_names",
+    "summarize_chunks",
+    "unique_entities",
+    "with_numbers_mended",
+    "without_source_copies",
+]
 
 
 async def summarize_chunks(
@@ -116,14 +124,28 @@ def without_source_copies(draft: SummaryDraft, article: Article) -> SummaryDraft
 def in_english_place_names(draft: SummaryDraft) -> SummaryDraft:
     """The draft with German names of foreign places ("Pjöngjang", "Nordkorea") in English,
     in its title, sentences, points and entity names."""
-    return draft.model_copy(
+    return _each_text(draft, english_place_names).model_copy(
         update={
-            "title_en": english_place_names(draft.title_en),
-            "summary_sentences": [english_place_names(t) for t in draft.summary_sentences],
-            "key_points_en": [english_place_names(t) for t in draft.key_points_en],
             "entities": [
                 e.model_copy(update={"name": english_place_names(e.name)}) for e in draft.entities
             ],
+        }
+    )
+
+
+def with_numbers_mended(draft: SummaryDraft, article: Article) -> SummaryDraft:
+    """The draft with the article's numbers of four digits or more that it wrote in broken
+    groups ("20, 000") written the English way (`summarizer.fidelity.mend_groups`)."""
+    return _each_text(draft, lambda text: mend_groups(text, article.text))
+
+
+def _each_text(draft: SummaryDraft, change: Callable[[str], str]) -> SummaryDraft:
+    """The draft with `change` made to its title, summary sentences and key points."""
+    return draft.model_copy(
+        update={
+            "title_en": change(draft.title_en),
+            "summary_sentences": [change(t) for t in draft.summary_sentences],
+            "key_points_en": [change(t) for t in draft.key_points_en],
         }
     )
 
