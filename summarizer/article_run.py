@@ -28,10 +28,10 @@ from summarizer.settings import Settings
 from summarizer.steps import (
     extract_claims,
     in_english_place_names,
+    mended_from_source,
     summarize_chunks,
     translate_chunks,
     unique_entities,
-    with_numbers_mended,
     without_source_copies,
 )
 from summarizer.tasks import SummaryDraft
@@ -111,7 +111,7 @@ class ArticleRunner:
     ) -> SummaryDraft:
         draft = await summarize_chunks(talks, calls, merge_chars=self.backend.merge_chars)
         draft = in_english_place_names(without_source_copies(draft, article))
-        return with_numbers_mended(draft, article)
+        return mended_from_source(draft, article)
 
     async def _claims(
         self, article: Article, talks: list[Conversation], calls: ArticleCalls

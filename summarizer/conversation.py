@@ -17,6 +17,7 @@ from summarizer.alignment import JOINED, align, anchor_stems, names_apart
 from summarizer.article import Article, Sentence
 from summarizer.chunking import Chunk, plan_chunks
 from summarizer.fidelity import mend_numbers
+from summarizer.meaning import doers_again
 from summarizer.place_names import english_place_names
 
 __all__ = ["Conversation", "clean_translation", "conversations", "english_of", "turn"]
@@ -32,9 +33,11 @@ def clean_translation(text: str) -> str:
 
 def english_of(answer: str, source: str) -> str:
     """The model's translation `answer` as the result gives it: cleaned, its numbers mended
-    from the `source` (`summarizer.fidelity`) and German names of foreign places in English
-    (`summarizer.place_names`)."""
-    return english_place_names(mend_numbers(clean_translation(answer), source))
+    from the `source` (`summarizer.fidelity`), German names of foreign places in English
+    (`summarizer.place_names`), and a name the source makes a relative clause's subject put
+    back in front of its verb ("which began in Moscow" -> "which Moscow began",
+    `summarizer.meaning.doers_again`)."""
+    return doers_again(english_place_names(mend_numbers(clean_translation(answer), source)), source)
 
 
 def turn(sentences: list[Sentence], *, translate: bool) -> dict[str, Any]:

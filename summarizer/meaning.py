@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["lost_acts", "lost_meaning", "named"]
+from summarizer.place_names import EXONYMS
+
+__all__ = ["doers_again", "lost_acts", "lost_meaning", "named"]
 
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
 
@@ -61,6 +63,16 @@ _NEGATING = re.compile(
     re.I,
 )
 
+# A name right after a relative pronoun is who acts: "der Krieg, den Moskau begonnen hat" is
+# the war Moscow began, and a small model writes "which began in Moscow", making the doer a
+# place. A re-ask naming it (tried 2026-12-06) brought the same words back, even for the
+# sentence alone; code puts the name back in front of the verb.
+_MADE_PLACE = re.compile(r"\b(which|that) (\w+) in ([A-Z][\w\-]{2,})(?![\w\-'’]| [A-Z])")
+_PAST = re.compile(
+    r"[a-z]{3,}ed|began|met|told|gave|sent|led|won|beat|hit|sold|paid|took|left|made|fought|"
+    r"caught|brought|bought|struck|shot|threw|chose|held|sought|said|wrote|saw|found|built"
+)
+
 
 def lost_acts(source: str, english: str, language: str) -> list[str]:
     """The accusing or denying of one `source` sentence (in `language`) that `english`, a
@@ -84,6 +96,28 @@ def lost_meaning(source: str, english: str) -> list[str]:
     if negation and not _NEGATING.search(english):
         missing.setdefault("not", named("not", negation.group(0)))
     return [*missing.values(), *_acts(source, folded)]
+
+
+def doers_again(english: str, source: str) -> str:
+    """`english` with "which began in Moscow" made "which Moscow began" where `source` has
+    that name right after a relative pronoun ("…, den Moskau begonnen hat"), so it is the
+    clause's subject, not a place."""
+
+    def mended(match: re.Match[str]) -> str:
+        pronoun, verb, name = match.groups()
+        if not _PAST.fullmatch(verb):
+            return match.group(0)
+        relative = re.finditer(r",\s*(?:den|die|das|dem|deren|dessen)\s+([A-ZÄÖÜ]\w+)", source)
+        if not any(_is_name(m.group(1), name) for m in relative):
+            return match.group(0)
+        return f"{pronoun} {name} {verb}"
+
+    return _MADE_PLACE.sub(mended, english)
+
+
+def _is_name(word: str, name: str) -> bool:
+    """Whether German `word` is `name` (English), as written, as an exonym, or a genitive."""
+    return any(w == name or EXONYMS.get(w) == name for w in {word, word.removesuffix("s")})
 
 
 def _acts(source: str, folded: str) -> list[str]:

@@ -75,6 +75,45 @@ def test_a_negation_must_stay_one_in_its_own_sentence() -> None:
     assert lost_in_sentences(["Er ist nicht unschuldig."], "He is not innocent.", "de") == []
 
 
+def test_a_relative_clauses_subject_is_put_back_in_front_of_its_verb() -> None:
+    from summarizer.conversation import english_of
+
+    source = "Pjöngjang unterstützt Russland im Krieg, den Moskau begonnen hat."
+    wrong = "[1] Pyongyang supports Russia in the war, which began in Moscow."
+    assert english_of(wrong, source) == "Pyongyang supports Russia in the war, which Moscow began."
+    german = "Pjöngjang unterstützt Russland im Krieg, den Moskau begonnen hat."
+    assert english_of("[1] It helps in the war that Moskau started.", german) == (
+        "It helps in the war that Moscow started."  # right already: only the name made English
+    )
+    # The summary, written from the conversation's raw answers, is mended the same way.
+    from summarizer.article import from_text
+    from summarizer.steps import mended_from_source
+    from summarizer.tasks import SummaryDraft
+
+    draft = SummaryDraft(
+        title_en="Support",
+        summary_sentences=["Pyongyang backs the war, which began in Moscow.", "It said so."],
+        key_points_en=["The war began in Moscow.", "A war that began in Moscow", "c"],
+    )
+    mended = mended_from_source(draft, from_text(source))
+    assert mended.summary_sentences[0] == "Pyongyang backs the war, which Moscow began."
+    # "began in Moscow" with no relative pronoun before it is not a clause to mend.
+    assert mended.key_points_en == ["The war began in Moscow.", "A war that Moscow began", "c"]
+    # A place that is one, or a name that is no relative clause's subject, stays as written.
+    for german, english in (
+        (
+            "Die Werke, die in Braunschweig stehen, bauten Teile.",
+            "The plants that stood in Braunschweig built parts.",
+        ),
+        (
+            "Moskau verhandelte in Minsk, den Kiew mied.",
+            "Moscow negotiated in Minsk, which avoided Kyiv.",
+        ),
+        ("Er lobte den Krieg, den Moskau begann.", "He praised the war, which was in Moscow."),
+    ):
+        assert english_of(english, german) == english, german
+
+
 def test_faithful_renderings_lose_nothing() -> None:
     cases = [
         ("Am Dienstagabend sagte er, er sei seit dreieinhalb Jahren im Amt.",

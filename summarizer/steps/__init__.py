@@ -5,9 +5,9 @@ from __future__ import annotations
 from summarizer.steps.claims import extract_claims
 from summarizer.steps.summarize import (
     in_english_place_names,
+    mended_from_source,
     summarize_chunks,
     unique_entities,
-    with_numbers_mended,
     without_source_copies,
 )
 from summarizer.steps.translate import translate_chunks, translate_turn
@@ -15,10 +15,10 @@ from summarizer.steps.translate import translate_chunks, translate_turn
 __all__ = [
     "extract_claims",
     "in_english_place_names",
+    "mended_from_source",
     "summarize_chunks",
     "translate_chunks",
     "translate_turn",
     "unique_entities",
-    "with_numbers_mended",
     "without_source_copies",
 ]

@@ -12,15 +12,16 @@ from summarizer.conversation import Conversation
 from summarizer.errors import ValidationFailedError
 from summarizer.fidelity import mend_groups
 from summarizer.grounding import locate_quote
+from summarizer.meaning import doers_again
 from summarizer.place_names import english_place_names
 from summarizer.schema import Entity
 from summarizer.tasks import SummaryDraft
 
 __all__ = [
     "in_english_place_names",
+    "mended_from_source",
     "summarize_chunks",
     "unique_entities",
-    "with_numbers_mended",
     "without_source_copies",
 ]
 
@@ -133,10 +134,15 @@ def in_english_place_names(draft: SummaryDraft) -> SummaryDraft:
     )
 
 
-def with_numbers_mended(draft: SummaryDraft, article: Article) -> SummaryDraft:
-    """The draft with the article's numbers of four digits or more that it wrote in broken
-    groups ("20, 000") written the English way (`summarizer.fidelity.mend_groups`)."""
-    return _each_text(draft, lambda text: mend_groups(text, article.text))
+def mended_from_source(draft: SummaryDraft, article: Article) -> SummaryDraft:
+    """The draft mended as the translation is, from the article's source: its numbers of four
+    digits or more written in broken groups ("20, 000") the English way
+    (`summarizer.fidelity.mend_groups`), and a name the source makes a relative clause's
+    subject in front of its verb ("which began in Moscow" -> "which Moscow began",
+    `summarizer.meaning.doers_again`)."""
+    return _each_text(
+        draft, lambda text: doers_again(mend_groups(text, article.text), article.text)
+    )
 
 
 def _each_text(draft: SummaryDraft, change: Callable[[str], str]) -> SummaryDraft:
