@@ -114,6 +114,29 @@ def test_a_relative_clauses_subject_is_put_back_in_front_of_its_verb() -> None:
         assert english_of(english, german) == english, german
 
 
+def test_german_left_in_the_english_is_named_with_the_sources_words() -> None:
+    from summarizer.fidelity import lost_in_sentences
+
+    source = ["Neben Tausenden von Soldaten, die beteiligt sind, hat Pjöngjang Raketen geliefert."]
+    half = "Neben Tausenden von Soldaten, die beteiligt sind, Pyongyang has delivered rockets."
+    assert lost_in_sentences(source, half, "de") == [
+        '"Neben Tausenden von Soldaten, die beteiligt sind" in English'
+    ]
+    english = "Besides thousands of soldiers involved, Pyongyang has delivered rockets."
+    assert lost_in_sentences(source, english, "de") == []
+    # Names written as the source writes them are no German left over.
+    for german, rendering in (
+        ("Das sagte Alexander van der Bellen.", "That is what Alexander van der Bellen said."),
+        (
+            "Sie lebt im Center for Great Apes in Florida.",
+            "She lives in the Center for Great Apes in Florida.",
+        ),
+        ("Der Film Spider-Man: Far From Home lief.", "The film Spider-Man: Far From Home ran."),
+        ("Er traf General Abdel Fattah el-Sisi.", "He met General Abdel Fattah el-Sisi."),
+    ):
+        assert lost_in_sentences([german], rendering, "de") == [], german
+
+
 def test_faithful_renderings_lose_nothing() -> None:
     cases = [
         ("Am Dienstagabend sagte er, er sei seit dreieinhalb Jahren im Amt.",
