@@ -36,8 +36,27 @@ def english_of(answer: str, source: str) -> str:
     from the `source` (`summarizer.fidelity`), German names of foreign places in English
     (`summarizer.place_names`), and a name the source makes a relative clause's subject put
     back in front of its verb ("which began in Moscow" -> "which Moscow began",
-    `summarizer.meaning.doers_again`)."""
-    return doers_again(english_place_names(mend_numbers(clean_translation(answer), source)), source)
+    `summarizer.meaning.doers_again`); the source's words a re-ask named and the model
+    copied in parentheses ("on Saturday (Samstag)") are left out."""
+    english = _without_echoes(clean_translation(answer), source)
+    return doers_again(english_place_names(mend_numbers(english, source)), source)
+
+
+_ECHO = re.compile(r" \(([^()\d]{2,60})\)")
+
+
+def _without_echoes(english: str, source: str) -> str:
+    """`english` without the source's own words in parentheses where the source has them
+    outside any: a re-ask names a lost item with them ("Saturday (Samstag)"), and a small
+    model copies that into its answer. Acronyms stay ("German Cancer Research Center (DKFZ)")."""
+
+    def echo(match: re.Match[str]) -> str:
+        words = match.group(1)
+        if words.isupper() or words not in source or f"({words})" in source:
+            return match.group(0)
+        return ""
+
+    return _ECHO.sub(echo, english)
 
 
 def turn(sentences: list[Sentence], *, translate: bool) -> dict[str, Any]:

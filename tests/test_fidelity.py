@@ -137,6 +137,19 @@ def test_german_left_in_the_english_is_named_with_the_sources_words() -> None:
         assert lost_in_sentences([german], rendering, "de") == [], german
 
 
+def test_the_source_words_a_re_ask_named_are_not_echoed_in_parentheses() -> None:
+    from summarizer.conversation import english_of
+
+    source = "Die Staatsmedien berichteten am Samstag aus dem DKFZ. Diogenes (Zürich) bestätigte."
+    answer = (
+        "[1] State media reported on Saturday (Samstag) from the center (DKFZ). "
+        "[2] Diogenes (Zürich) confirmed."
+    )
+    assert english_of(answer, source) == (
+        "State media reported on Saturday from the center (DKFZ). Diogenes (Zurich) confirmed."
+    )
+
+
 def test_faithful_renderings_lose_nothing() -> None:
     cases = [
         ("Am Dienstagabend sagte er, er sei seit dreieinhalb Jahren im Amt.",
