@@ -20,6 +20,7 @@ from summarizer.cache_keys import CacheKeys, prompt_versions
 from summarizer.cached_call import ArticleCalls, CachedCalls
 from summarizer.conversation import Conversation, conversations
 from summarizer.endpoint import Backend
+from summarizer.errors import OutputTruncatedError, ValidationFailedError
 from summarizer.llm import Transport, mode_name
 from summarizer.prompts import TASKS, PromptTemplate, load_prompt
 from summarizer.restatement import restated_faithfully
@@ -27,6 +28,7 @@ from summarizer.schema import ArticleResult, Claim, Provenance, RejectedClaim, s
 from summarizer.settings import Settings
 from summarizer.steps import (
     extract_claims,
+    extractive_draft,
     in_english_place_names,
     mended_from_source,
     summarize_chunks,
@@ -80,12 +82,21 @@ class ArticleRunner:
         apart = self.settings.layout == "paragraphs"
         translations = await translate_chunks(article, talks, calls, check=check, apart=apart)
         if apart:  # the summary and the claims at once: neither waits for the other
-            draft, (claims, rejected) = await both(
+            drafted, (claims, rejected) = await both(
                 self._summary(article, talks, calls), self._claims(article, talks, calls)
             )
         else:
-            draft = await self._summary(article, talks, calls)
+            drafted = await self._summary(article, talks, calls)
             claims, rejected = await self._claims(article, talks, calls)
+        notes: list[str] = []
+        if isinstance(drafted, SummaryDraft):
+            draft = drafted
+        else:  # the translation and the claims are not lost for a failed summary call
+            made = extractive_draft(claims, translations[0] if article.title else None)
+            if made is None:
+                raise drafted
+            draft = made
+            notes.append(f"summary: made of the first claims, the summary call failed: {drafted}")
         draft = restated_faithfully(draft, claims, article.language if check else "")
         if check:
             draft = kept_in_time(draft, claims, article)
@@ -103,13 +114,18 @@ class ArticleRunner:
             translation_en="\n\n".join(translations),
             removed=list(article.removed),
             rejected_claims=rejected,
-            provenance=self._provenance(article, calls, started),
+            provenance=self._provenance(article, calls, started, notes),
         )
 
     async def _summary(
         self, article: Article, talks: list[Conversation], calls: ArticleCalls
-    ) -> SummaryDraft:
-        draft = await summarize_chunks(talks, calls, merge_chars=self.backend.merge_chars)
+    ) -> SummaryDraft | OutputTruncatedError | ValidationFailedError:
+        """The summary draft, or the error of a summary call that was cut off or failed
+        validation after its re-asks (the article then keeps its translation and claims)."""
+        try:
+            draft = await summarize_chunks(talks, calls, merge_chars=self.backend.merge_chars)
+        except (OutputTruncatedError, ValidationFailedError) as exc:
+            return exc
         draft = in_english_place_names(without_source_copies(draft, article))
         return mended_from_source(draft, article)
 
@@ -137,7 +153,9 @@ class ArticleRunner:
         apart = self.settings.layout == "paragraphs"
         return await translate_chunks(article, talks, calls, check=check, apart=apart)
 
-    def _provenance(self, article: Article, calls: ArticleCalls, started: float) -> Provenance:
+    def _provenance(
+        self, article: Article, calls: ArticleCalls, started: float, notes: list[str]
+    ) -> Provenance:
         ledger = calls.ledger
         return Provenance(
             model=self.settings.model,
@@ -153,6 +171,7 @@ class ArticleRunner:
             summarizer_version=__version__,
             preprocessing_version=article.preprocessing,
             agency_tags=list(article.agency_tags),
+            notes=notes,
         )
 
     async def aclose_client(self) -> None:

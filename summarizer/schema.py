@@ -123,6 +123,11 @@ class Provenance(BaseModel):
     batch: BatchCost | None = Field(
         None, description="Set when `usage` went through the Batch API, at its price."
     )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the run did instead of failing the article, e.g. a summary made of "
+        "the first claims when the summary call failed.",
+    )
 
 
 class ArticleResult(BaseModel):

@@ -14,6 +14,8 @@ from summarizer.testing import FakeReply, RecordedRequest
 
 __all__ = ["article_responder", "digest_responder"]
 
+_TRANSLATION_REASK = "That translation left out or changed"
+
 
 def article_responder(request: RecordedRequest) -> FakeReply:
     """Valid answers for summarizer's own three tasks, derived from the request alone.
@@ -31,8 +33,13 @@ def article_responder(request: RecordedRequest) -> FakeReply:
     ]
     article_text = "\n".join(paragraphs)
     # The task is the first user message that is no paragraph (re-asks append more after it);
-    # with none, the last paragraph is to be translated.
-    tasks = [c for role, c in messages if role == "user" and "<paragraph>" not in c]
+    # with none, the last paragraph is to be translated, also when a translation's re-ask
+    # ("That translation left out …", `summarizer.fidelity`) is the last message.
+    tasks = [
+        c
+        for role, c in messages
+        if role == "user" and "<paragraph>" not in c and not c.startswith(_TRANSLATION_REASK)
+    ]
     if not tasks:
         return FakeReply(content=f"EN: {paragraphs[-1] if paragraphs else ''}")
     task_text = tasks[0]

@@ -124,6 +124,8 @@ def test_german_left_in_the_english_is_named_with_the_sources_words() -> None:
     ]
     english = "Besides thousands of soldiers involved, Pyongyang has delivered rockets."
     assert lost_in_sentences(source, english, "de") == []
+    # The source itself, copied whole, is no translation with German left in it.
+    assert lost_in_sentences(source, f"EN: {source[0]}", "de") == []
     # Names written as the source writes them are no German left over.
     for german, rendering in (
         ("Das sagte Alexander van der Bellen.", "That is what Alexander van der Bellen said."),

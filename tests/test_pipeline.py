@@ -259,11 +259,29 @@ def test_claims_cut_off_are_asked_again_for_fewer_not_used(
     assert again.claims == result.claims
 
 
-def test_a_summary_that_cannot_be_clipped_fails_the_article(
+def test_a_summary_that_cannot_be_clipped_gives_way_to_the_first_claims(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """The translation and the claims are not lost for a failed summary call: the summary
+    and key points are the first claims' English, and the provenance says so."""
+    bad = FakeReply.json({**SUMMARY, "summary_sentences": ["Only one sentence here."]})
+    strict_fake.enqueue(*translations(N), bad, bad, FakeReply.json({"claims": [claim(2)]}))
+    (item,) = make_summarizer(strict_fake, max_reasks=1).summarize_paths([SEED])
+    assert isinstance(item, ArticleResult)
+    assert item.summary_en == "Kim said something, KCNA reported."
+    assert item.key_points_en == ["Kim said something, KCNA reported."]
+    assert item.title_en == "Kim said something, KCNA reported."  # 001 has no title
+    assert item.translation_en.startswith("paragraph 0 in english.")
+    (note,) = item.provenance.notes
+    assert note.startswith("summary: made of the first claims, the summary call failed:")
+    assert "summary_sentences" in note
+
+
+def test_a_summary_that_cannot_be_clipped_fails_the_article_without_claims(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
     bad = FakeReply.json({**SUMMARY, "summary_sentences": ["Only one sentence here."]})
-    strict_fake.enqueue(*translations(N), bad, bad)
+    strict_fake.enqueue(*translations(N), bad, bad, FakeReply.json({"claims": []}))
     (item,) = make_summarizer(strict_fake, max_reasks=1).summarize_paths([SEED])
     assert isinstance(item, ItemError) and item.kind == "ValidationFailedError"
 
@@ -272,9 +290,11 @@ def test_a_summary_that_cannot_be_clipped_fails_the_article(
 def test_instructor_attempt_count_is_pinned(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer], max_reasks: int
 ) -> None:
-    """instructor's max_retries means re-asks: max_reasks=N gives N + 1 requests."""
+    """instructor's max_retries means re-asks: max_reasks=N gives N + 1 requests (the
+    article fails with the summary's error: it has no claims to stand in for it)."""
     bad_summary = FakeReply.json({**SUMMARY, "summary_sentences": ["Only one sentence here."]})
-    strict_fake.enqueue(*translations(N), *[bad_summary] * (max_reasks + 1))
+    no_claims = FakeReply.json({"claims": []})
+    strict_fake.enqueue(*translations(N), *[bad_summary] * (max_reasks + 1), no_claims)
     s = make_summarizer(strict_fake, max_reasks=max_reasks)
     results = list(s.summarize_paths([SEED]))
     (error,) = results
@@ -282,7 +302,7 @@ def test_instructor_attempt_count_is_pinned(
     assert error.kind == "ValidationFailedError"
     assert error.error.attempts == max_reasks + 1  # type: ignore[attr-defined]
     assert "summary_sentences" in error.message
-    assert len(strict_fake.chat_requests) == N + max_reasks + 1
+    assert len(strict_fake.chat_requests) == N + max_reasks + 1 + 1
 
 
 def test_server_errors_are_retried_with_backoff(

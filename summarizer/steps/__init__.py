@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from summarizer.steps.claims import extract_claims
 from summarizer.steps.summarize import (
+    extractive_draft,
     in_english_place_names,
     mended_from_source,
     summarize_chunks,
@@ -14,6 +15,7 @@ from summarizer.steps.translate import translate_chunks, translate_turn
 
 __all__ = [
     "extract_claims",
+    "extractive_draft",
     "in_english_place_names",
     "mended_from_source",
     "summarize_chunks",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from summarizer.article import Article
@@ -14,10 +14,11 @@ from summarizer.fidelity import mend_groups
 from summarizer.grounding import locate_quote
 from summarizer.meaning import doers_again
 from summarizer.place_names import english_place_names
-from summarizer.schema import Entity
+from summarizer.schema import Claim, Entity
 from summarizer.tasks import SummaryDraft
 
 __all__ = [
+    "extractive_draft",
     "in_english_place_names",
     "mended_from_source",
     "summarize_chunks",
@@ -153,6 +154,21 @@ def _each_text(draft: SummaryDraft, change: Callable[[str], str]) -> SummaryDraf
             "summary_sentences": [change(t) for t in draft.summary_sentences],
             "key_points_en": [change(t) for t in draft.key_points_en],
         }
+    )
+
+
+def extractive_draft(claims: Sequence[Claim], title_en: str | None) -> SummaryDraft | None:
+    """A draft made of the article's first claims, in order, for when the summary call
+    failed: the title's English (else the first claim's), up to three claims as the summary
+    and up to five as key points, the title's own claim aside; None without claims."""
+    body = [c.text_en for c in claims if c.text_en.strip() and c.text_en != title_en]
+    if not body:
+        return None
+    return SummaryDraft.model_construct(
+        title_en=title_en or body[0],
+        summary_sentences=body[:3],
+        key_points_en=body[:5],
+        entities=[],
     )
 
 
