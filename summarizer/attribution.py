@@ -47,6 +47,9 @@ from summarizer.attribution_cues import (
     DOCUMENT_SOURCE as _DOCUMENT_SOURCE,
 )
 from summarizer.attribution_cues import (
+    EN_ADVERBS as _EN_ADVERBS,
+)
+from summarizer.attribution_cues import (
     EN_AND_SAID as _EN_AND_SAID,
 )
 from summarizer.attribution_cues import (
@@ -118,9 +121,7 @@ def _english_speaker(english: str) -> str:
     for pattern in _EN_SPEAKER:
         if match := pattern.search(english):
             name = " ".join(match.group(1).split()).strip(" ,.'’\"“”„")
-            name = re.sub(
-                r"(?:\s+(?:also|further|then|again|however|now|reports?|had|has|have))+$", "", name
-            )
+            name = re.sub(rf"(?:\s+(?:{_EN_ADVERBS}|reports?|had|has|have))+$", "", name)
             name = re.sub(r"(?:'s|’s)$", "", name)
             name = _tidy(name)
             if name and not (_PRONOUN_START.match(name) and len(name.split()) <= 2):

@@ -176,10 +176,14 @@ EN_SPEECH = (
     r"claims|warns|accuses|denies|insists|reports|confirms|stresses|announces|states|argues|"
     r"rejects|thanks|promises|pledges|tells|informs|assures|emphasi[sz]es|expresses|admits"
 )
+EN_ADVERBS = (  # between a speaker and its verb: "AviationNetOnline had previously reported"
+    r"also|further|then|again|however|repeatedly|now|already|once|recently|previously|earlier|"
+    r"initially|later|subsequently|reportedly|publicly|officially|first"
+)
 EN_SUBJECT = re.compile(  # "In return, Shoigu thanked Kim ...", "He has also stressed ..."
     r"^(?:[^,]{0,60},\s+)?(?P<subject>[A-Z][\w\-’'.]*(?:\s+[\w\-’'.]+){0,7}?)"
     r"(?:,\s+(?P<apposition>[^,]{1,60}),)?\s+"
-    r"(?:(?:has|had|have|also|then|further|again|repeatedly|now|already|once|recently)\s+)*"
+    rf"(?:(?:has|had|have|{EN_ADVERBS})\s+)*"
     rf"(?:{EN_SPEECH})\b"
 )
 EN_AND_SAID = re.compile(  # "Belousov also held talks with No Kwang-chol and said that ..."

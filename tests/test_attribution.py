@@ -420,3 +420,18 @@ def test_a_speaker_from_part_of_a_german_compound_is_its_noun_and_a_subject_its_
         "de",
     )
     assert got.speaker == "Jesus"  # not "Jesus published private messages and"
+
+
+def test_an_adverb_before_the_verb_of_saying_is_not_part_of_the_speaker() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, 'Zuvor hatte "AviationNetOnline" darüber berichtet.'),
+        (2, 1, "Das Ministerium kündigte zunächst einen Plan an."),
+    ]
+    english = {
+        1: "AviationNetOnline had previously reported this.",
+        2: "The Ministry initially announced a plan.",
+    }
+    got = attribute_all(sentences, english, "de")
+    assert [a.speaker for a in got.values()] == ["AviationNetOnline", "The Ministry"]
