@@ -13,6 +13,7 @@ import pytest
 from summarizer import Settings, Summarizer
 from summarizer.article import Article
 from summarizer.boilerplate import load_rules
+from summarizer.schema import Claim, ClaimKind
 from summarizer.sources import load_path
 from summarizer.testing import FakeLLMServer
 from tests.responders import digest_responder
@@ -113,3 +114,25 @@ def make_summarizer(make_settings: Callable[..., Settings]) -> Iterator[Callable
     yield make
     for summarizer in created:
         summarizer.close()
+
+
+def claim_in(
+    source: str,
+    text_en: str,
+    quote: str,
+    *,
+    speaker: str = "the article",
+    kind: ClaimKind = "statement",
+    attribution: str = "",
+) -> Claim:
+    """A claim quoting `quote` at its first place in `source`."""
+    start = source.index(quote)
+    return Claim(
+        text_en=text_en,
+        speaker=speaker,
+        attribution=attribution,
+        kind=kind,
+        quote=quote,
+        start=start,
+        end=start + len(quote),
+    )

@@ -5,21 +5,13 @@ from __future__ import annotations
 from summarizer.restatement import restated_faithfully
 from summarizer.schema import Claim
 from summarizer.tasks import SummaryDraft
+from tests.conftest import claim_in
 
 SOURCE = "Kim sicherte Schoigu zu, Russland zu unterstützen. Schoigu dankte Kim für die Hilfe."
 
 
 def claim(text_en: str, speaker: str, quote: str) -> Claim:
-    start = SOURCE.index(quote)
-    return Claim(
-        text_en=text_en,
-        speaker=speaker,
-        attribution="",
-        kind="report",
-        quote=quote,
-        start=start,
-        end=start + len(quote),
-    )
+    return claim_in(SOURCE, text_en, quote, speaker=speaker, kind="report")
 
 
 CLAIMS = [

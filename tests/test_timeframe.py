@@ -10,6 +10,7 @@ from summarizer.schema import Claim
 from summarizer.tasks import SummaryDraft
 from summarizer.testing import FakeLLMServer, FakeReply
 from summarizer.timeframe import kept_in_time, out_of_time
+from tests.conftest import claim_in
 
 ARTICLE = from_text(
     "Erdbeben vor Istanbul\n\n"
@@ -22,16 +23,7 @@ ARTICLE = from_text(
 
 
 def claim(text_en: str, quote: str) -> Claim:
-    start = ARTICLE.text.index(quote)
-    return Claim(
-        text_en=text_en,
-        speaker="the article",
-        attribution="",
-        kind="statement",
-        quote=quote,
-        start=start,
-        end=start + len(quote),
-    )
+    return claim_in(ARTICLE.text, text_en, quote)
 
 
 CLAIMS = [
