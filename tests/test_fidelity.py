@@ -152,6 +152,31 @@ def test_the_source_words_a_re_ask_named_are_not_echoed_in_parentheses() -> None
     )
 
 
+def test_what_happened_to_whom_must_be_rendered_in_its_own_sentence() -> None:
+    from summarizer.fidelity import lost_in_sentences
+
+    sources = [
+        "Einige gaben an, von ihren Lehrern vergewaltigt worden zu sein.",
+        "Sechs mutmaßliche Menschenhändler wurden festgenommen.",
+    ]
+    soft = (
+        "Some said they were beaten by their teachers. Six suspected human dealers were arrested."
+    )
+    assert lost_in_sentences(sources, soft, "de") == [
+        "raped (vergewaltigt)",
+        "trafficking (Menschenhändler)",
+    ]
+    right = "Some said they were raped by their teachers. Six suspected traffickers were detained."
+    assert lost_in_sentences(sources, right, "de") == []
+    # Another sentence's word does not count for this one.
+    moved = "Some said they were beaten and raped. Six suspected human dealers were arrested."
+    assert lost_in_sentences(sources[::-1], moved, "de") == [
+        "trafficking (Menschenhändler)",
+        "arrested (festgenommen)",
+        "raped (vergewaltigt)",
+    ]
+
+
 def test_faithful_renderings_lose_nothing() -> None:
     cases = [
         ("Am Dienstagabend sagte er, er sei seit dreieinhalb Jahren im Amt.",
