@@ -48,11 +48,13 @@ _SPEECH_ACTS = (
     (re.compile(r"\b(?:weist|weisen|wies|wiesen)\b[^.;]*\bzurück\b|\bzurückgewiesen\b|\bdementier"),
      ("reject", "deni", "deny", "dismiss", "refut", "rebuff", "repudiat"), "reject"),
 )  # fmt: skip
-# What happened to whom: crimes, violence, arrests, charges and sanctions, whose English a
-# small model softens or loses ("von ihren Lehrern vergewaltigt" rendered "beaten by their
-# teachers", "Menschenhändler" rendered "human dealers"). Each (German pattern, English stems
-# that render it, the English a re-ask names). On the human references of the 118 WMT20
-# documents, 2 of 1,570 segments lack one (a reference that itself leaves out "vergewaltigt").
+# What happened to whom: crimes, violence, arrests, charges, sanctions (and "Atom-", which is
+# "nuclear", never "atom program"), whose English a small model softens or loses ("von ihren
+# Lehrern vergewaltigt" rendered "beaten by their teachers", "Menschenhändler" rendered
+# "human dealers"). Each (German pattern, English stems that render it, the English a re-ask
+# names). On the human references of the 118 WMT20 documents, 2 of 1,570 segments lack one (a
+# reference that itself leaves out "vergewaltigt"); all 20 segments with "Atom-" say
+# "nuclear" or "atomic".
 _EVENTS = (
     (re.compile(r"vergewaltig", re.I), ("rape",), "raped"),
     (re.compile(r"menschenh[äa]ndl|menschenhandel", re.I), ("traffick",), "trafficking"),
@@ -69,6 +71,7 @@ _EVENTS = (
     (re.compile(r"getötet|\btötete|\btöten\b", re.I),
      ("kill", "dead", "death", "died", "slain", "lives"), "killed"),
     (re.compile(r"\bsanktion", re.I), ("sanction",), "sanctions"),
+    (re.compile(r"\batom", re.I), ("nuclear", "atomic"), "nuclear"),
     (re.compile(r"verletzt|verletzte[nr]?\b", re.I),
      ("injur", "wound", "hurt", "violat", "harm"), "injured"),
 )  # fmt: skip

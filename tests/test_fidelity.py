@@ -168,6 +168,11 @@ def test_what_happened_to_whom_must_be_rendered_in_its_own_sentence() -> None:
     ]
     right = "Some said they were raped by their teachers. Six suspected traffickers were detained."
     assert lost_in_sentences(sources, right, "de") == []
+    atom = ["Iran betreibe heimlich ein Atomprogramm."]
+    assert lost_in_sentences(atom, "Iran runs a secret atom program.", "de") == [
+        "nuclear (Atomprogramm)"
+    ]
+    assert lost_in_sentences(atom, "Iran secretly runs a nuclear programme.", "de") == []
     # Another sentence's word does not count for this one.
     moved = "Some said they were beaten and raped. Six suspected human dealers were arrested."
     assert lost_in_sentences(sources[::-1], moved, "de") == [
