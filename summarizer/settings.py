@@ -76,8 +76,9 @@ class Settings(BaseModel):
     rules_file: Path | None = Field(None, description="Extra boilerplate rules (TOML).")
     check_translations: bool = Field(
         True,
-        description="Ask again, once, for a paragraph whose English lost a number, date or "
-        "acronym of its source (`summarizer.fidelity`).",
+        description="Ask again, once, for a paragraph whose English lost a number, date, "
+        "acronym, country, negation, event or accusation of its source, or left German in it "
+        "(`summarizer.fidelity`); also the summary's code checks (`summarizer.timeframe`).",
     )
     claim_picks: bool = Field(
         False,

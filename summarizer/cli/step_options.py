@@ -12,8 +12,8 @@ CheckOpt = Annotated[
     bool | None,
     typer.Option(
         "--check-translations/--no-check-translations",
-        help="Ask again, once, for a paragraph whose English lost a number, date or acronym "
-        "[default: check].",
+        help="Ask again, once, for a paragraph whose English lost a number, date, acronym, "
+        "country, negation, event or accusation, or left German in it [default: check].",
     ),
 ]
 ClaimPicksOpt = Annotated[
