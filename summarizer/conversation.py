@@ -77,12 +77,18 @@ class Conversation:
     def aligned(self) -> dict[int, str]:
         """English per source sentence number: where a translation kept the numbers, by them;
         else as `summarizer.alignment` pairs its sentences with the source's."""
-        return {number: text for number, text in self._alignment().items() if text}
+        return self.alignment()[0]
 
     def joined(self) -> set[int]:
         """The numbers of sentences whose English is rendered together with the sentence
         before them (in `aligned`, under that sentence's number)."""
-        return {number for number, text in self._alignment().items() if text == JOINED}
+        return self.alignment()[1]
+
+    def alignment(self) -> tuple[dict[int, str], set[int]]:
+        """`aligned` and `joined` from one pass over the turns."""
+        pairs = self._alignment()
+        aligned = {number: text for number, text in pairs.items() if text}
+        return aligned, {number for number, text in pairs.items() if text == JOINED}
 
     def _alignment(self) -> dict[int, str]:
         out: dict[int, str] = {}

@@ -59,10 +59,12 @@ async def extract_claims(
     if pick:
         picks, name, max_claims = await _pick(name, context, calls)
     language = article.language if check else ""
-    chosen, untranslated = await _in_english(article, talk, picks.claims, name, calls, language)
+    aligned, joined = talk.alignment()  # the conversation is complete: computed once
+    chosen, untranslated = await _in_english(
+        article, talk, aligned, picks.claims, name, calls, language
+    )
     if pick:
         chosen = chosen[: max_claims + EXTRA_CLAIMS]
-    aligned, joined = talk.aligned(), talk.joined()
     extra, lacking = _every_other_sentence(article, chosen, aligned, joined, context)
     if lacking and not pick:  # translated alone, then made claims like the others
         alone = await _alone(article, talk, lacking, joined, name, calls, language)
@@ -214,6 +216,7 @@ def _salvage_claims(exc: ValidationFailedError, context: dict[str, Any]) -> Clai
 async def _in_english(
     article: Article,
     talk: Conversation,
+    aligned: dict[int, str],
     picks: list[ClaimPick],
     name: str,
     calls: ArticleCalls,
@@ -225,7 +228,6 @@ async def _in_english(
     translated alone (a call, checked for a source in `language`). Also returns, by index,
     why a pick has no English (such a claim is rejected, not fatal)."""
     chosen = list(picks)
-    aligned = talk.aligned()
     untranslated: dict[int, str] = {}
     for i, pick in enumerate(chosen):
         english = without_others(aligned.get(pick.sentence, ""), pick.quote or "", article)
