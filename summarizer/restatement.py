@@ -21,7 +21,7 @@ from summarizer.meaning import lost_acts
 from summarizer.schema import Claim
 from summarizer.tasks import SummaryDraft
 
-__all__ = ["restated_faithfully"]
+__all__ = ["restated", "restated_faithfully"]
 
 _CONTENT = re.compile(r"\d+|[^\W\d_]{4,}")
 _RESTATES = 0.5  # share of a sentence's content words a claim must have for it to restate it
@@ -53,7 +53,7 @@ def restated_faithfully(
 
 def _faithful(text: str, claims: Sequence[Claim], language: str) -> str:
     speakers = speech_subject(text)
-    claim = _restated(text, speakers, claims)
+    claim = restated(text, claims, speakers)
     if claim is None:
         return text
     lost = lost_acts(claim.quote, text, language)
@@ -109,8 +109,8 @@ def _words(text: str) -> set[str]:
     return {w[:5] for w in _CONTENT.findall(text.casefold())}
 
 
-def _restated(text: str, speakers: Sequence[str], claims: Sequence[Claim]) -> Claim | None:
-    """The claim `text` restates: the one sharing most of its content words (its speakers'
+def restated(text: str, claims: Sequence[Claim], speakers: Sequence[str] = ()) -> Claim | None:
+    """The claim `text` restates: the one sharing most of its content words (its `speakers`'
     words aside), if it shares at least half of them, and three or more."""
     words = _words(text) - _words(" ".join(speakers))
     if not words:

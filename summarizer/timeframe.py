@@ -18,15 +18,13 @@ from collections.abc import Sequence
 
 from summarizer.article import Article
 from summarizer.fidelity import english_digit_values, source_values
+from summarizer.restatement import restated
 from summarizer.schema import Claim
 from summarizer.tasks import SummaryDraft
 
 __all__ = ["kept_in_time", "out_of_time"]
 
 _YEAR = re.compile(r"(?<![\d.,])(?:1[89]\d\d|20\d\d)(?!\d|[.,]\d)")
-_CONTENT = re.compile(r"\d+|[^\W\d_]{4,}")
-_RESTATES = 0.5  # share of a sentence's content words a claim must have to restate it
-_MIN_SHARED = 3
 
 
 def kept_in_time(draft: SummaryDraft, claims: Sequence[Claim], article: Article) -> SummaryDraft:
@@ -89,23 +87,15 @@ def _in_time(
     return kept
 
 
-def _words(text: str) -> set[str]:
-    return {w[:5] for w in _CONTENT.findall(text.casefold())}
-
-
 def _restated(
     text: str,
     claims: Sequence[Claim],
     times: list[tuple[set[float], set[str]]],
     others: list[str],
 ) -> Claim | None:
-    """The claim sharing most of `text`'s content words (at least half, and three or more)
-    among those whose English keeps its numbers in time and is not one of `others`."""
-    words = _words(text)
+    """The claim `text` restates (`summarizer.restatement.restated`) among those whose English
+    keeps its numbers in time and is not one of `others`."""
     candidates = [
         c for c in claims if c.text_en not in others and not _out_of_time(c.text_en, times)
     ]
-    best = max(candidates, key=lambda c: len(words & _words(c.text_en)), default=None)
-    if best is None or len(words & _words(best.text_en)) < max(_MIN_SHARED, _RESTATES * len(words)):
-        return None
-    return best
+    return restated(text, candidates)
