@@ -95,6 +95,7 @@ _NEGATING = re.compile(
 # place. A re-ask naming it (tried 2026-12-06) brought the same words back, even for the
 # sentence alone; code puts the name back in front of the verb.
 _MADE_PLACE = re.compile(r"\b(which|that) (\w+) in ([A-Z][\w\-]{2,})(?![\w\-'’]| [A-Z])")
+_RELATIVE = re.compile(r",\s*(?:den|die|das|dem|deren|dessen)\s+([A-ZÄÖÜ]\w+)")
 _PAST = re.compile(
     r"[a-z]{3,}ed|began|met|told|gave|sent|led|won|beat|hit|sold|paid|took|left|made|fought|"
     r"caught|brought|bought|struck|shot|threw|chose|held|sought|said|wrote|saw|found|built"
@@ -123,9 +124,8 @@ def lost_meaning(source: str, english: str) -> list[str]:
     negation = _NEGATION.search(source)
     if negation and not _NEGATING.search(english):
         missing.setdefault("not", named("not", negation.group(0)))
-    for pattern, stems, event in _EVENTS:
-        if (match := pattern.search(source)) and not any(s in folded for s in stems):
-            missing.setdefault(event, named(event, _word_at(source, match.start())))
+    for event, match in _lacking(_EVENTS, source, folded):
+        missing.setdefault(event, named(event, _word_at(source, match.start())))
     return [*missing.values(), *_acts(source, folded)]
 
 
@@ -138,8 +138,7 @@ def doers_again(english: str, source: str) -> str:
         pronoun, verb, name = match.groups()
         if not _PAST.fullmatch(verb):
             return match.group(0)
-        relative = re.finditer(r",\s*(?:den|die|das|dem|deren|dessen)\s+([A-ZÄÖÜ]\w+)", source)
-        if not any(_is_name(m.group(1), name) for m in relative):
+        if not any(_is_name(m.group(1), name) for m in _RELATIVE.finditer(source)):
             return match.group(0)
         return f"{pronoun} {name} {verb}"
 
@@ -162,9 +161,17 @@ def _word_at(text: str, start: int) -> str:
 
 def _acts(source: str, folded: str) -> list[str]:
     """The accusing or denying of `source` that the case-folded English `folded` lacks."""
+    return [named(verb, match.group(0)) for verb, match in _lacking(_SPEECH_ACTS, source, folded)]
+
+
+def _lacking(
+    table: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...], source: str, folded: str
+) -> list[tuple[str, re.Match[str]]]:
+    """Each entry of `table` (German pattern, English stems, English) whose pattern `source`
+    has and none of whose stems the case-folded English `folded` has: its English and match."""
     return [
-        named(verb, match.group(0))
-        for pattern, stems, verb in _SPEECH_ACTS
+        (english, match)
+        for pattern, stems, english in table
         if (match := pattern.search(source)) and not any(s in folded for s in stems)
     ]
 
