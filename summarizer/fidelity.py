@@ -274,16 +274,17 @@ def lost(source: str, english: str, language: str) -> list[str]:
 
 
 def lost_in_sentences(sources: Sequence[str], english: str, language: str) -> list[str]:
-    """`lost` for a paragraph of `sources` sentences: numbers, dates and acronyms anywhere
-    in its English; countries and accusations in the English of their own sentence
-    (`summarizer.alignment`), where another sentence naming the country does not count."""
+    """`lost` for a paragraph of `sources` sentences: numbers, dates, acronyms and German left
+    over anywhere in its English; what `summarizer.meaning` checks in the English of its own
+    sentence (`summarizer.alignment`), where another sentence's words do not count."""
     if language != "de" or not english.strip():
         return []
-    missing = _counted(" ".join(sources), english) + _left_in_german(" ".join(sources), english)
+    whole = " ".join(sources)
+    missing = _counted(whole, english) + _left_in_german(whole, english)
     aligned = align(sources, english)
     pairs = list(zip(sources, aligned, strict=True))
     if any(e is None for e in aligned):
-        pairs = [(" ".join(sources), english)]
+        pairs = [(whole, english)]
     for i, (source, rendering) in enumerate(pairs):
         if rendering == JOINED:
             continue
@@ -337,7 +338,9 @@ def _left_in_german(source: str, english: str) -> list[str]:
         if tuple(w.casefold() for w in found[i:end]) not in runs:
             i += 1
             continue
-        while end < len(found) and tuple(w.casefold() for w in found[end - 3 : end + 1]) in runs:
+        while end < len(found) and (
+            tuple(w.casefold() for w in found[end + 1 - _COPY_WORDS : end + 1]) in runs
+        ):
             end += 1
         if not _is_name(found[i:end]):
             pattern = r"\W+".join(re.escape(w) for w in found[i:end])
