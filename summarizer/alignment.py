@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from summarizer.article import split_sentences
-from summarizer.place_names import EXONYMS
+from summarizer.place_names import english_name
 
 __all__ = ["ANCHOR", "JOINED", "align", "anchor_stems", "names_apart", "stem"]
 
@@ -32,7 +32,7 @@ def stem(anchor: str) -> str:
     a foreign place by its English one's ("Pjöngjang"/"Pyongyang", `summarizer.place_names`)."""
     if anchor.isdigit():
         return anchor
-    english = EXONYMS.get(anchor) or EXONYMS.get(anchor.removesuffix("s"))  # "Kiews"
+    english = english_name(anchor)  # "Kiews" -> "Kyiv"
     return (english or anchor)[:3].lower()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.place_names import EXONYMS
+from summarizer.place_names import english_name
 
 __all__ = ["doers_again", "lost_acts", "lost_meaning", "named"]
 
@@ -147,7 +147,7 @@ def doers_again(english: str, source: str) -> str:
 
 def _is_name(word: str, name: str) -> bool:
     """Whether German `word` is `name` (English), as written, as an exonym, or a genitive."""
-    return any(w == name or EXONYMS.get(w) == name for w in {word, word.removesuffix("s")})
+    return name in (word, word.removesuffix("s")) or english_name(word) == name
 
 
 def _word_at(text: str, start: int) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["EXONYMS", "english_place_names"]
+__all__ = ["EXONYMS", "english_name", "english_place_names"]
 
 EXONYMS: dict[str, str] = {
     # countries and seas
@@ -54,6 +54,12 @@ _EXONYM = re.compile(
     r"(?<![\w-])(" + "|".join(map(re.escape, sorted(EXONYMS, key=len, reverse=True))) + r")(s)?"
     r"(?![\w-])"
 )
+
+
+def english_name(word: str) -> str | None:
+    """The English name of a German exonym `word`, also in the genitive ("Kiews" -> "Kyiv");
+    None for any other word."""
+    return EXONYMS.get(word) or EXONYMS.get(word.removesuffix("s"))
 
 
 def english_place_names(text: str) -> str:
