@@ -60,15 +60,16 @@ def exchange(body: dict[str, Any], answer: dict[str, Any]) -> Exchange:
 
 
 class Embedded:
-    """A fresh embedded server (its prompt cache empty) for the benchmark's model."""
+    """A fresh embedded server (its prompt cache empty) for the benchmark's model, with
+    `slots` sequences decoding together at most."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, slots: int = 1) -> None:
         self.settings = settings
         self.server = EmbeddedServer(
             get_model(settings.model),
             models_dir=settings.models_dir,
             n_ctx=settings.n_ctx,
-            n_parallel=1,
+            n_parallel=slots,
             threads=settings.threads,
         )
         self.base_url = self.server.start()

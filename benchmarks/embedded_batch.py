@@ -5,18 +5,33 @@ data) to a folder, then summarizes them twice with `summarizer run DIR --refresh
 cache), with `-j 1` and with `-j 2`, one after the other, and prints both wall times and
 `ratio = one slot ÷ two slots` (throughput of two slots against one).
 
+First it measures what batching can give on this machine at most: on one server with four
+slots, the decode speed of 1, 2 and 4 sequences generated together (short prompts, 128 tokens
+each, the server's own clock), as tokens/s of all of them. Decoding is the only part slots can
+share; prompt reading is compute-bound and reads no faster for two. So `ceiling = aggregate
+decode of 2 ÷ of 1` bounds the two-slot ratio even for a batch that only decoded.
+
     .venv/bin/python benchmarks/embedded_batch.py [--articles 20] [--model qwen2.5-coder-1.5b]
+    .venv/bin/python benchmarks/embedded_batch.py --ceiling-only   # the first part, ~1 minute
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _embedded import Embedded
+
+from summarizer import Settings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wmt20_de_en" / "documents.jsonl"
 
@@ -42,12 +57,53 @@ def timed_run(folder: Path, out: Path, slots: int, model: str) -> float:
     return time.perf_counter() - started
 
 
+CEILING_TOKENS = 128
+
+
+async def aggregate_decode(server: Embedded, together: int) -> float:
+    """Tokens/s of `together` sequences decoded at once (each CEILING_TOKENS long)."""
+
+    async def one(http: Any, i: int) -> None:
+        body = {
+            "model": server.settings.model,
+            "messages": [{"role": "user", "content": f"Write a long story about ship {i}."}],
+            "max_tokens": CEILING_TOKENS,
+            "temperature": 0,
+            "ignore_eos": True,
+        }
+        response = await http.post(
+            f"{server.base_url}/chat/completions", json=body, headers=server.headers()
+        )
+        response.raise_for_status()
+
+    async with server.http() as http:
+        await one(http, -1)  # warm the server up
+        started = time.perf_counter()
+        await asyncio.gather(*(one(http, i) for i in range(together)))
+        return together * CEILING_TOKENS / (time.perf_counter() - started)
+
+
+def decode_ceiling(model: str, sizes: tuple[int, ...] = (1, 2, 4)) -> dict[int, float]:
+    """Aggregate decode tokens/s for each number of sequences decoded together."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(model=model, cache_dir=Path(tmp) / "cache")
+        with Embedded(settings, slots=max(sizes)) as server:
+            return {k: asyncio.run(aggregate_decode(server, k)) for k in sizes}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--model", default="qwen2.5-coder-1.5b")
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--ceiling-only", action="store_true", help="skip the two batch runs")
     args = parser.parse_args()
+    speeds = decode_ceiling(args.model)
+    for k, speed in speeds.items():
+        print(f"{k} decoding together: {speed:5.1f} tokens/s in all ({speed / speeds[1]:.2f}x)")
+    print(f"embedded_batch ceiling={speeds[2] / speeds[1]:.3f} (two sequences' decode ÷ one's)")
+    if args.ceiling_only:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
         folder.mkdir()
