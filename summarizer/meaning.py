@@ -60,7 +60,7 @@ _EVENTS = (
     (re.compile(r"menschenh[äa]ndl|menschenhandel", re.I), ("traffick",), "trafficking"),
     (re.compile(r"festgenommen|festnahme|verhaftet|verhaftung|inhaftiert", re.I),
      ("arrest", "detain", "custody", "detention", "held", "jail", "prison", "apprehend",
-      "taken in"), "arrested"),
+      "taken in", "captur", "seiz"), "arrested"),
     (re.compile(r"freigesprochen|freispruch", re.I), ("acquit", "cleared", "not guilty"),
      "acquitted"),
     (re.compile(r"\bangeklagt|\banklage\b", re.I),
@@ -73,7 +73,7 @@ _EVENTS = (
     (re.compile(r"\bsanktion", re.I), ("sanction",), "sanctions"),
     (re.compile(r"\batom", re.I), ("nuclear", "atomic"), "nuclear"),
     (re.compile(r"verletzt|verletzte[nr]?\b", re.I),
-     ("injur", "wound", "hurt", "violat", "harm"), "injured"),
+     ("injur", "wound", "hurt", "violat", "harm", "casualt"), "injured"),
 )  # fmt: skip
 # A negation ("kommen auf keinem anderen Kontinent vor" rendered "due to their location on
 # other continents") must stay one: some negating word in the English of that sentence. The
