@@ -86,6 +86,7 @@ from summarizer.attribution_cues import (
     TITLE_ONLY as _TITLE_ONLY,
 )
 from summarizer.claim_kind import QUOTE_MARKS, Kind, kind_of
+from summarizer.place_names import english_place_names
 
 __all__ = ["OUTLET", "Attribution", "attribute", "attribute_all", "find_cues", "speech_subject"]
 
@@ -98,7 +99,8 @@ class Attribution:
     """Who asserts one sentence, as code reads it."""
 
     speaker: str
-    """English where the translation names it, else the source's words; `OUTLET` if none."""
+    """English where the translation names it, else the source's words (a foreign place by
+    its English name); `OUTLET` if none."""
     cue: str
     """The cue phrase, verbatim from the sentence; "" when it has none of its own."""
     kind: Kind
@@ -332,7 +334,9 @@ def attribute_all(
         if index != paragraph:
             previous, paragraph = None, index
         got = attribute(text, english.get(number, ""), language, previous, last_named)
-        if got.named and (name := _titled(got.speaker, earlier)) != got.speaker:
+        # A speaker in the source's words names a foreign place in English ("Pjöngjang").
+        name = english_place_names(_titled(got.speaker, earlier))
+        if got.named and name != got.speaker:
             got = Attribution(name, got.cue, got.kind, named=True)
         untitled = not got.cue or _DE_TITLE_SUBJECT.match(got.cue)  # "Der Staatschef sagte"
         if untitled and (holder := _title_holder(text, earlier_source, last_named)):

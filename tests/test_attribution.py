@@ -435,3 +435,22 @@ def test_an_adverb_before_the_verb_of_saying_is_not_part_of_the_speaker() -> Non
     }
     got = attribute_all(sentences, english, "de")
     assert [a.speaker for a in got.values()] == ["AviationNetOnline", "The Ministry"]
+
+
+def test_a_speaker_in_the_sources_words_names_a_foreign_place_in_english() -> None:
+    """Seed 004's "Pjöngjang weist die Vorwürfe ... zurück" gave the speaker "Pjöngjang" to an
+    English reader; a German exonym as speaker is given in English, as in the translation."""
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, "Pjöngjang weist die Vorwürfe als „absurd“ zurück."),
+        (2, 1, "Auch Kiew versichert, dass dort Munition gefunden worden sei."),
+        (3, 2, "Laut KCNA habe Kim Moskau besucht."),
+    ]
+    english = {
+        1: "Pjöngjang counters the accusations as absurd.",
+        2: "Kiew also claims that munitions were found there.",
+        3: "According to KCNA, Kim visited Moscow.",
+    }
+    speakers = {n: a.speaker for n, a in attribute_all(sentences, english, "de").items()}
+    assert speakers == {1: "Pyongyang", 2: "Kyiv", 3: "KCNA"}
