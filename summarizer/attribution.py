@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from summarizer.attribution_cues import (
     APPOSITION as _APPOSITION,
@@ -334,9 +334,7 @@ def attribute_all(
         if index != paragraph:
             previous, paragraph = None, index
         got = attribute(text, english.get(number, ""), language, previous, last_named)
-        # A speaker in the source's words names a foreign place in English ("Pjöngjang").
-        name = english_place_names(_titled(got.speaker, earlier))
-        if got.named and name != got.speaker:
+        if got.named and (name := _titled(got.speaker, earlier)) != got.speaker:
             got = Attribution(name, got.cue, got.kind, named=True)
         untitled = not got.cue or _DE_TITLE_SUBJECT.match(got.cue)  # "Der Staatschef sagte"
         if untitled and (holder := _title_holder(text, earlier_source, last_named)):
@@ -351,7 +349,15 @@ def attribute_all(
         previous = out[number] = got
         previous_number = number
         last_named = got if got.named else last_named
-    return _named_ahead(out, sentences)
+    # A speaker in the source's words names a foreign place in English ("Pjöngjang"), once
+    # every speaker is settled (continued, titled, taken from ahead).
+    return {n: _in_english(a) for n, a in _named_ahead(out, sentences).items()}
+
+
+def _in_english(got: Attribution) -> Attribution:
+    """`got` with each German name of a foreign place in its speaker in English."""
+    speaker = english_place_names(got.speaker)
+    return got if speaker == got.speaker else replace(got, speaker=speaker)
 
 
 def _title_holder(sentence: str, earlier: str, last_named: Attribution | None) -> str:
