@@ -24,65 +24,25 @@ from dataclasses import dataclass, replace
 
 from summarizer.attribution_cues import (
     APPOSITION as _APPOSITION,
-)
-from summarizer.attribution_cues import (
     BACKWARD as _BACKWARD,
-)
-from summarizer.attribution_cues import (
     CONTINUES as _CONTINUES,
-)
-from summarizer.attribution_cues import (
     CONTINUING_CUE as _CONTINUING_CUE,
-)
-from summarizer.attribution_cues import (
     CUE_WORDS as _CUE_WORDS,
-)
-from summarizer.attribution_cues import (
     DE_SPEECH as _DE_SPEECH,
-)
-from summarizer.attribution_cues import (
     DE_TITLE_SUBJECT as _DE_TITLE_SUBJECT,
-)
-from summarizer.attribution_cues import (
     DOCUMENT_SOURCE as _DOCUMENT_SOURCE,
-)
-from summarizer.attribution_cues import (
     EN_ADVERBS as _EN_ADVERBS,
-)
-from summarizer.attribution_cues import (
     EN_AND_SAID as _EN_AND_SAID,
-)
-from summarizer.attribution_cues import (
     EN_SPEAKER as _EN_SPEAKER,
-)
-from summarizer.attribution_cues import (
     EN_SUBJECT as _EN_SUBJECT,
-)
-from summarizer.attribution_cues import (
     GENERIC_SOURCE as _GENERIC_SOURCE,
-)
-from summarizer.attribution_cues import (
     NOT_SUBJECT as _NOT_SUBJECT,
-)
-from summarizer.attribution_cues import (
     PATTERNS as _PATTERNS,
-)
-from summarizer.attribution_cues import (
     PRONOUN_START as _PRONOUN_START,
-)
-from summarizer.attribution_cues import (
     PRONOUNS as _PRONOUNS,
-)
-from summarizer.attribution_cues import (
     SOURCE_NOUNS as _SOURCE_NOUNS,
-)
-from summarizer.attribution_cues import (
     SOURCE_PREFIXES as _SOURCE_PREFIXES,
-)
-from summarizer.attribution_cues import (
     STOP as _STOP,
-)
-from summarizer.attribution_cues import (
     TITLE_ONLY as _TITLE_ONLY,
 )
 from summarizer.claim_kind import QUOTE_MARKS, Kind, kind_of
