@@ -93,10 +93,11 @@ def _english_speaker(english: str) -> str:
 
 def _tidy(name: str) -> str:
     """A speaker without text up to a quotation mark, a description before "named", a
-    relative pronoun at either end ("an officer named Yakubu Sabo who" -> "Yakubu Sabo", "on
-    which the RND" -> "the RND") or the predicate after a name ("Jesus published private
-    messages and" -> "Jesus")."""
+    conjunction before it ("as attorney X"), a relative pronoun at either end ("an officer
+    named Yakubu Sabo who" -> "Yakubu Sabo", "on which the RND" -> "the RND") or the
+    predicate after a name ("Jesus published private messages and" -> "Jesus")."""
     name = re.split(r"[\"“”„«»]", name)[-1]
+    name = re.sub(r"^(?:as|while|when|after|because)\s+", "", name)  # "as attorney X"
     name = re.split(r"\b(?:named|called)\s+(?=[A-Z])", name)[-1]
     name = re.sub(r"^(?:(?:on|in|of|about|by|from|to|for|with)\s+)?(?:which|whom)\s+", "", name)
     name = re.sub(r"^([A-Z][^\s]*(?:\s+[A-Z][^\s]*)*)\s+[a-z]+ed\b.*$", r"\1", name)
@@ -172,6 +173,25 @@ def _english_form(name: str, english: str) -> str:
     return name
 
 
+def _proper_name(source: str, known: str) -> str:
+    """The proper name in a cue's source ("Polizeisprecher Yakubu Sabo" -> "Yakubu Sabo"): its
+    capitalised words that the English (`known`) has verbatim, from the first to the last;
+    "" when it has none (a German noun is translated, a name is not)."""
+    words = source.split()
+    kept = [
+        i
+        for i, w in enumerate(words)
+        if w[:1].isupper() and re.search(rf"\b{re.escape(w)}\b", known)
+    ]
+    return " ".join(words[kept[0] : kept[-1] + 1]) if kept else ""
+
+
+def _same_name(speaker: str, name: str) -> bool:
+    """Whether `speaker` has a word of `name` (by its first four letters, folded)."""
+    heads = {w[:4].casefold() for w in re.findall(r"[\w\-]+", speaker)}
+    return any(w[:4].casefold() in heads for w in name.split())
+
+
 def _speaking_subject(sentence: str, english: str) -> str:
     """The subject of a speech act ("Kim hat versprochen" -> "Kim"; "He" for a pronoun),
     read from the English where the source sentence has a verb of saying; "" if none."""
@@ -219,6 +239,11 @@ def _titled(speaker: str, earlier: str) -> str:
     return names[-1] if names else speaker
 
 
+_AGE = re.compile(r"(\d+)-Jährige[rn]?")
+"""A cue's source that is a person's age ("der 28-Jährige"), which names someone named before."""
+_PERSON = re.compile(r"[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+){0,3}")
+"""A speaker that is a name (not "the police", not an acronym like "KCNA")."""
+
 _PERSONAL_START = re.compile(r"(?:Er|Sie)\s")
 """A German sentence whose subject is "er" or "sie" (or "Sie", they), first."""
 
@@ -229,12 +254,15 @@ def attribute(
     language: str,
     previous: Attribution | None = None,
     last_named: Attribution | None = None,
+    known: str = "",
 ) -> Attribution:
     """The attribution of `sentence` (`english`: its translation, or ""); `previous`: the
     paragraph's sentence before it, whose speaker a cue-less quotation or Konjunktiv I
     sentence continues; `last_named`: the chunk's last sentence with a named speaker, whom a
     pronoun subject ("Er betonte"), a cue without a name ("laut den Angaben") or Konjunktiv I
-    in any paragraph continues."""
+    in any paragraph continues; `known`: the English before it, where the names a cue gives
+    stand verbatim (a speaker the English puts in its place is another's: "laut KCNA" ->
+    "KCNA", not "Russian President")."""
     cues = find_cues(sentence, language)
     continues = previous is not None and previous.named
     if cues and continues and _CONTINUING_CUE.search(cues[0]):  # "heißt es in der Mitteilung"
@@ -247,6 +275,12 @@ def attribute(
             # "laut den Angaben", "dem Bericht zufolge": the source named before
             kind = kind_of(sentence, named=True)
             return Attribution(last_named.speaker, cues[0], kind, named=True)
+        if age := _AGE.fullmatch(source):  # "schrieb der 28-Jährige": the person named before
+            person = last_named is not None and _PERSON.fullmatch(last_named.speaker)
+            found = last_named.speaker if person and last_named else f"the {age[1]}-year-old"
+            return Attribution(found, cues[0], kind_of(sentence, named=True), named=True)
+        if (name := _proper_name(source, f"{known} {english}")) and not _same_name(found, name):
+            found = ""  # the English names another ("Parents who ... said"): the cue's name
         if not found or not _names_in(found, sentence):
             said_by, found = found, _english_form(source, english) if english else source
             if found == source and said_by and source.casefold() not in english.casefold():
@@ -293,7 +327,7 @@ def attribute_all(
     for number, index, text in sentences:
         if index != paragraph:
             previous, paragraph = None, index
-        got = attribute(text, english.get(number, ""), language, previous, last_named)
+        got = attribute(text, english.get(number, ""), language, previous, last_named, earlier)
         if got.named and (name := _titled(got.speaker, earlier)) != got.speaker:
             got = Attribution(name, got.cue, got.kind, named=True)
         untitled = not got.cue or _DE_TITLE_SUBJECT.match(got.cue)  # "Der Staatschef sagte"

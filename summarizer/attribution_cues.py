@@ -54,7 +54,7 @@ ADJ = (  # "nordkoreanische", "russischen"; not a verb or determiner ("werden de
     r"dem|den|einem|einen|seinen|seinem|ihren|ihrem|unseren|diesem|diesen|jedem|allen)\s)"
     r"[a-zäöü][\w\-]*(?:e|en|er|es|em)\s+)"
 )
-CAPS = r"[A-ZÄÖÜ][\w\-]*(?:\s+[A-ZÄÖÜ][\w\-]*){0,3}"
+CAPS = r"(?:\d+-)?[A-ZÄÖÜ][\w\-]*(?:\s+[A-ZÄÖÜ][\w\-]*){0,3}"  # "der 28-Jährige" too
 NAME = rf"{ART}?{ADJ}{{0,2}}?{CAPS}"
 PRONOUN = r"(?!(?:Dies|Diese|Dieser|Er|Sie|Es|Das|Man|Wir|Ich|Ihr)\b)"
 SUBJECT = (
@@ -63,7 +63,8 @@ SUBJECT = (
 VERBS = (
     r"sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|berichtete|berichtet|"
     r"berichteten|teilte|teilt|warf|versicherte|versichert|bekräftigte|kommentierte|meldete|"
-    r"meldet|bestätigte|bestätigt|zitierte|warnte|warnt|kritisierte|forderte|fordert"
+    r"meldet|bestätigte|bestätigt|zitierte|warnte|warnt|kritisierte|forderte|fordert|mahnte|"
+    r"meinte|erläuterte|unterstrich|behauptete|behauptet|verkündete"
 )
 SUBJECT_VERBS = (  # "Die USA werfen Nordkorea vor", "Pjöngjang weist die Vorwürfe zurück"
     r"werfen|wirft|warfen|beschuldigen|beschuldigt|beschuldigte|bestreiten|bestreitet|"
@@ -83,6 +84,9 @@ GERMAN = [
     rf"\b{ART}?{ADJ}{{0,2}}{CAPS}\s+zufolge\b",
     rf"\b[Ww]ie\s+{NAME}\s+(?:berichtete|mitteilte|meldete|erklärte|sagte)\b",
     rf"\b(?:{VERBS}|entgegnete|erwiderte|ergänzte)\s+(?:{ADVERB}\s+)?{NAME}",
+    # a verb of writing after what was written: "…, schrieb der Klub auf Twitter" (not
+    # "McEwan schreibt Brexit-Roman")
+    rf"(?<=,\s)(?:schrieb|schreibt|twitterte)\s+(?:{ADVERB}\s+)?{NAME}",
     rf"\b(?:hatte|hat|habe|hätte)\s+[\"„“]?{NAME}[\"“”]?"
     rf"(?=\s+(?:[\w\-]+\s+){{0,3}}?(?:{PARTICIPLES})\b)",
     rf"\b[Nn]ach\s+{ADJ}{{0,2}}[A-ZÄÖÜ][\w\-]*(?:[Bb]erichten|[Ii]nformationen)\b",
@@ -123,7 +127,7 @@ EN_SPEAKER = [
         r"wrote|accused|accuses|rejected|rejects|insisted|warned)\b"
     ),
     re.compile(
-        r"\b(?:said|says|stated|reported|told|explained|stressed)\s+"
+        r"\b(?:said|says|stated|reported|told|explained|stressed|wrote|writes)\s+"
         r"((?:the\s+)?(?:(?!(?:in|on|at|to|that|from|by|with|after|for|of)\b)[a-z][\w\-]*\s+)"
         r"{0,3}?[A-Z][\w\-]*(?:'s|’s)?(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][\w\-]*(?:'s|’s)?){0,5})"
     ),
@@ -131,7 +135,7 @@ EN_SPEAKER = [
 CUE_WORDS = re.compile(
     r"\b(?:[Ll]aut|[Nn]ach|Angaben|zufolge|[Ww]ie|[Ss]o|heißt|es|in|mitteilte|[Aa]uch|"
     r"geht|ging|gehe|aus|hervor|hervorgeht|"
-    rf"{VERBS}|{SUBJECT_VERBS}|{ADVERB}|{PARTICIPLES}|entgegnete|erwiderte|ergänzte|"
+    rf"{VERBS}|{SUBJECT_VERBS}|{ADVERB}|{PARTICIPLES}|entgegnete|erwiderte|ergänzte|schrieb|schreibt|twitterte|"
     r"hatte|hat|habe|hätte|[Dd]er|[Dd]ie|[Dd]as|des|dem|den|ein|eine|einer|eines|einem)\b"
 )
 CONTINUES = re.compile(  # Konjunktiv I, "demnach", "hieß es": the previous source goes on
@@ -252,6 +256,20 @@ SOURCE_NOUNS = {
     "militärs": "military",
     "militär": "military",
     "zeitung": "newspaper",
+    "klub": "club",
+    "club": "club",
+    "verein": "club",
+    "gericht": "court",
+    "richter": "judge",
+    "richterin": "judge",
+    "anwalt": "lawyer",
+    "anwältin": "lawyer",
+    "unternehmen": "company",
+    "konzern": "company",
+    "feuerwehr": "fire brigade",
+    "bürgermeister": "mayor",
+    "bürgermeisterin": "mayor",
+    "gewerkschaft": "union",
 }
 SOURCE_PREFIXES = {
     "polizei": "police",

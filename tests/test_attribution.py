@@ -454,3 +454,59 @@ def test_a_speaker_in_the_sources_words_names_a_foreign_place_in_english() -> No
     }
     speakers = {n: a.speaker for n, a in attribute_all(sentences, english, "de").items()}
     assert speakers == {1: "Pyongyang", 2: "Kyiv", 3: "KCNA"}
+
+
+def test_a_speaker_the_english_puts_in_place_of_the_cues_name_is_not_taken() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, "Das sagte Polizeisprecher Yakubu Sabo."),
+        (2, 1, "Die Eltern hätten sich schockiert gezeigt, als sie davon hörten, sagte Sabo."),
+        (3, 1, "Sie hätten von den Leiden ihrer Kinder nichts geahnt."),
+        (4, 2, "Insbesondere lobte der russische Präsident laut KCNA den Mut der Truppen."),
+    ]
+    english = {
+        1: "Police spokesman Yakubu Sabo said so.",
+        2: "Parents who were shocked to learn about the school's conditions said so.",
+        3: "They had no idea of their children's suffering.",
+        4: "Russian President mentioned that KCNA praised the troops' courage.",
+    }
+    got = attribute_all(sentences, english, "de")
+    assert [got[n].speaker for n in (2, 3, 4)] == ["Sabo", "Sabo", "KCNA"]
+    # A cue's German noun is no name: the English stays ("der Sprecher" -> "the spokesman").
+    said = attribute(
+        "Es sei ernst, sagte der Sprecher.",
+        "It is serious, the spokesman said.",
+        "de",
+    )
+    assert said.speaker == "the spokesman"
+
+
+def test_a_verb_of_writing_after_the_text_and_an_age_name_their_speaker() -> None:
+    from summarizer.attribution import OUTLET, attribute_all
+
+    sentences = [
+        (1, 0, "Jesus veröffentlichte die Nachrichten und sagte, er sei stolz."),
+        (2, 0, '"Stolz darauf, zu sein, wer ich bin", schrieb der 28-Jährige.'),
+        (3, 1, "Der Roma-Anhänger dürfe nie wieder ins Stadion, schrieb der Klub auf Twitter."),
+        (4, 2, "Ian McEwan schreibt Brexit-Roman"),
+    ]
+    english = {
+        1: "Jesus published the messages and said he was proud.",
+        2: '"Proud to be who I am", wrote the 28-year-old.',
+        3: "The Roma supporter may never enter the stadium again, wrote the club on Twitter.",
+        4: "Ian McEwan writes Brexit novel",
+    }
+    got = attribute_all(sentences, english, "de")
+    assert (got[2].speaker, got[2].cue) == ("Jesus", "schrieb der 28-Jährige")
+    assert (got[3].speaker, got[3].cue) == ("club", "schrieb der Klub")
+    assert (got[4].speaker, got[4].cue) == (OUTLET, "")  # writing a novel is not saying
+    # With no one named before, the age is the English's.
+    alone = attribute(sentences[1][2], english[2], "de")
+    assert alone.speaker == "the 28-year-old"
+    lawyer = attribute(
+        "Das Tier wurde geflogen, wie Anwalt Andrés Gil Domínguez erklärte.",
+        "The animal was flown, as attorney Andrés Gil Domínguez explained.",
+        "de",
+    )
+    assert lawyer.speaker == "attorney Andrés Gil Domínguez"
