@@ -106,6 +106,29 @@ def test_sentences_the_translation_merged_are_translated_alone(
     ]
 
 
+def test_a_sentence_translated_alone_is_a_claim_whatever_anchor_its_english_leaves_out(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """Its aligned English names none of the anchors it shares with the paragraph's English
+    ("Koranschule" ~ "Koranic", "Sabo"), so it is translated alone; the answer leaves them out
+    too, and is still that sentence's own English: a claim, not a lost sentence."""
+    german = (
+        "Die Koranschule bestand seit rund zehn Jahren, sagte Sabo. "
+        "Die Eltern hätten sich über die Zustände in der Koranschule schockiert gezeigt."
+    )
+    first = "The Koranic school had existed for about ten years, Sabo said."
+    alone = "The parents were shocked by the conditions at the school."
+    strict_fake.enqueue(
+        FakeReply(content=f"{first} [2] The parents were shocked."),
+        FakeReply.json(SUMMARY),
+        FakeReply(content=alone),
+    )
+    result = make_summarizer(strict_fake).summarize_text(german)
+    assert _tasks(strict_fake) == ["translate", "summary", "translate"]
+    assert [c.text_en for c in result.claims] == [first, alone]
+    assert result.claims[1].speaker == "Sabo"  # Konjunktiv I: the paragraph's source goes on
+
+
 def test_an_english_sources_sentences_are_claims_without_a_call(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:

@@ -69,7 +69,10 @@ async def extract_claims(
     if lacking and not pick:  # translated alone, then made claims like the others
         alone = await _alone(article, talk, lacking, joined, name, calls, language)
         aligned, joined = aligned | alone, joined - set(alone)
-        extra += _every_other_sentence(article, chosen + extra, aligned, joined, context)[0]
+        again = _every_other_sentence(
+            article, chosen + extra, aligned, joined, context, frozenset(alone)
+        )
+        extra += again[0]
     chosen += extra
     sentences = ((s.number, s.paragraph, s.text) for s in chunk.sentences)
     attributions = attribute_all(sentences, aligned, article.language)
@@ -123,11 +126,13 @@ def _every_other_sentence(
     aligned: dict[int, str],
     joined: set[int],
     context: dict[str, Any],
+    alone: frozenset[int] = frozenset(),
 ) -> tuple[list[ClaimPick], list[int]]:
     """Claims of the checkable sentences (`checkable`) not yet chosen, from their aligned
     English (no call), and the numbers of those whose English is missing, not really
-    English, or not theirs (`holds`: misaligned). Two sentences rendered as one English
-    sentence (`joined`) are one claim quoting both. Exhaustive coverage is code's."""
+    English, or not theirs (`holds`: misaligned; a sentence translated `alone` is its own,
+    whatever anchors its English leaves out). Two sentences rendered as one English sentence
+    (`joined`) are one claim quoting both. Exhaustive coverage is code's."""
     picked = {pick.sentence for pick in chosen}
     around: dict[int, str] = {}  # each paragraph's aligned English
     for sentence in context["sentences"]:
@@ -148,7 +153,9 @@ def _every_other_sentence(
         if (
             not english
             or copied(english, text, article.language)
-            or not holds(english, text, around[int(sentence["paragraph"])])
+            or (
+                number not in alone and not holds(english, text, around[int(sentence["paragraph"])])
+            )
         ):
             lacking.append(number)
             continue
