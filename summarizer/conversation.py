@@ -19,6 +19,7 @@ from summarizer.chunking import Chunk, plan_chunks
 from summarizer.fidelity import mend_numbers
 from summarizer.meaning import doers_again
 from summarizer.place_names import english_place_names
+from summarizer.units import english_units
 
 __all__ = ["Conversation", "clean_translation", "conversations", "english_of", "turn"]
 
@@ -34,12 +35,13 @@ def clean_translation(text: str) -> str:
 def english_of(answer: str, source: str) -> str:
     """The model's translation `answer` as the result gives it: cleaned, its numbers mended
     from the `source` (`summarizer.fidelity`), German names of foreign places in English
-    (`summarizer.place_names`), and a name the source makes a relative clause's subject put
-    back in front of its verb ("which began in Moscow" -> "which Moscow began",
-    `summarizer.meaning.doers_again`); the source's words a re-ask named and the model
+    (`summarizer.place_names`) and of units after a number (`summarizer.units`), and a
+    name the source makes a relative clause's subject put back in front of its verb ("which
+    began in Moscow" -> "which Moscow began", `summarizer.meaning.doers_again`); the source's
+    words a re-ask named and the model
     copied in parentheses ("on Saturday (Samstag)") are left out."""
     english = _without_echoes(clean_translation(answer), source)
-    return doers_again(english_place_names(mend_numbers(english, source)), source)
+    return doers_again(english_units(english_place_names(mend_numbers(english, source))), source)
 
 
 _ECHO = re.compile(r" \(([^()\d]{2,60})\)")

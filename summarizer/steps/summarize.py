@@ -16,6 +16,7 @@ from summarizer.meaning import doers_again
 from summarizer.place_names import english_place_names
 from summarizer.schema import Claim, Entity
 from summarizer.tasks import SummaryDraft
+from summarizer.units import english_units
 
 __all__ = [
     "extractive_draft",
@@ -138,11 +139,13 @@ def in_english_place_names(draft: SummaryDraft) -> SummaryDraft:
 def mended_from_source(draft: SummaryDraft, article: Article) -> SummaryDraft:
     """The draft mended as the translation is, from the article's source: its numbers of four
     digits or more written in broken groups ("20, 000") the English way
-    (`summarizer.fidelity.mend_groups`), and a name the source makes a relative clause's
+    (`summarizer.fidelity.mend_groups`), a German unit after a number in English
+    (`summarizer.units`), and a name the source makes a relative clause's
     subject in front of its verb ("which began in Moscow" -> "which Moscow began",
     `summarizer.meaning.doers_again`)."""
     return _each_text(
-        draft, lambda text: doers_again(mend_groups(text, article.text), article.text)
+        draft,
+        lambda text: doers_again(english_units(mend_groups(text, article.text)), article.text),
     )
 
 
