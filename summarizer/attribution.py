@@ -159,7 +159,7 @@ def _english_form(name: str, english: str) -> str:
                 start = i
                 while start > 0 and i - start < 5:
                     previous = words[start - 1]
-                    if previous.casefold() in _STOP or previous.endswith((",", ";", ":")):
+                    if previous.casefold() in _STOP or previous.endswith((",", ";", ":", ".")):
                         break
                     start -= 1
                 end = i + 1

@@ -82,13 +82,14 @@ GERMAN = [
     rf"\b[Ll]aut\s+(?:Angaben\s+)?{NAME}",
     rf"\b[Nn]ach\s+Angaben\s+{NAME}",
     rf"\b{ART}?{ADJ}{{0,2}}{CAPS}\s+zufolge\b",
-    rf"\b[Ww]ie\s+{NAME}\s+(?:berichtete|mitteilte|meldete|erklärte|sagte)\b",
+    rf"\b[Ww]ie\s+{NAME}\s+(?:berichtete|berichtet|mitteilte|mitteilt|meldete|meldet|"
+    r"erklärte|sagte|schreibt|schrieb)\b",
     rf"\b(?:{VERBS}|entgegnete|erwiderte|ergänzte)\s+(?:{ADVERB}\s+)?{NAME}",
     # a verb of writing after what was written: "…, schrieb der Klub auf Twitter" (not
     # "McEwan schreibt Brexit-Roman")
     rf"(?<=,\s)(?:schrieb|schreibt|twitterte)\s+(?:{ADVERB}\s+)?{NAME}",
     rf"\b(?:hatte|hat|habe|hätte)\s+[\"„“]?{NAME}[\"“”]?"
-    rf"(?=\s+(?:[\w\-]+\s+){{0,3}}?(?:{PARTICIPLES})\b)",
+    rf"(?=\s+(?:[\w\-]+\s+){{0,5}}?(?:{PARTICIPLES})\b)",  # "unter Berufung auf Insider"
     rf"\b[Nn]ach\s+{ADJ}{{0,2}}[A-ZÄÖÜ][\w\-]*(?:[Bb]erichten|[Ii]nformationen)\b",
     rf"^{NAME}:\s*[\"„“]",  # "Polizeisprecher Andrzej Rydzik: „…“"
     r"\bheißt\s+es\s+in\s+(?:der|dem|einer|einem)\s+\w+",

@@ -2,8 +2,9 @@
 
 Rules, not the model, decide it: `denial` and `allegation` by their verbs, `quote` when
 quotation marks hold words (two or more: one quoted word is a term, not a quotation; nor is
-a title after "Roman", "namens", ...; marks pair in order), or end a quotation begun the
-sentence before, `report` for any other attributed sentence, `statement` for the outlet's own.
+a title after "Roman", "namens", ..., nor a name after its noun, Öltanker "Stena Impero"; marks
+pair in order), or end a quotation begun the sentence before, `report` for any other
+attributed sentence, `statement` for the outlet's own.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ _TITLE_BEFORE = re.compile(
     r"Oper|Zeitung|Magazin|Sendung|Show|Kampagne|Aktion|Operation|Motto|Projekt|Programm|"
     r"namens|genannt|Name|Namen|Original|Portal|Website|Plattform|Blog|Hashtag)\W*$"
 )
+# A quotation of capitalised words after a noun names what the noun is: der Öltanker "Stena
+# Impero" (but Eurowings diene als "Production Company" quotes a term).
+_NAME_ONLY = re.compile(r"(?:[A-ZÄÖÜ0-9][\w\-.'’&]*\s*){1,4}")
+_NOUN_BEFORE = re.compile(r"\b[A-ZÄÖÜ][\w\-]*\s*$")
 # The end of a quotation that began in the sentence before: „Die Opfer wurden misshandelt.
 # Einige gaben an, vergewaltigt worden zu sein“, sagte Sabo.
 _QUOTE_ENDS = re.compile(r"^[^„“”\"«»‹›]{12,}[“”\"«»‹›]\s*,?\s*\w")
@@ -53,7 +58,9 @@ def kind_of(sentence: str, *, named: bool) -> Kind:
     quoted = [
         (start, text)
         for start, text in _quoted(sentence)
-        if len(text.split()) >= 2 and not _TITLE_BEFORE.search(sentence[max(0, start - 30) : start])
+        if len(text.split()) >= 2
+        and not _TITLE_BEFORE.search(sentence[max(0, start - 30) : start])
+        and not (_NAME_ONLY.fullmatch(text.strip()) and _NOUN_BEFORE.search(sentence[:start]))
     ]
     ends = len(QUOTE_MARKS.findall(sentence)) % 2 == 1 and _QUOTE_ENDS.match(sentence)
     if quoted or ends:

@@ -510,3 +510,26 @@ def test_a_verb_of_writing_after_the_text_and_an_age_name_their_speaker() -> Non
         "de",
     )
     assert lawyer.speaker == "attorney Andrés Gil Domínguez"
+
+
+def test_a_quoted_name_is_no_quote_and_a_cue_may_cite_its_sources_source() -> None:
+    from summarizer.claim_kind import kind_of
+
+    assert kind_of('Der Öltanker "Stena Impero" ist auf dem Weg.', named=False) == "statement"
+    assert kind_of('Er sagte: "Wir kommen morgen".', named=True) == "quote"
+    assert kind_of('Eurowings diene nur als "Production Company".', named=True) == "quote"
+    assert find_cues("Wie AviationNetOnline schreibt, diene Eurowings als Firma.", "de") == [
+        "Wie AviationNetOnline schreibt"
+    ]
+    sentence = "Zuletzt hatte Bloomberg unter Berufung auf Insider berichtet, dass es vorangeht."
+    assert find_cues(sentence, "de") == ["hatte Bloomberg"]
+
+
+def test_an_english_speaker_phrase_stops_at_the_sentence_before() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, "Die Besatzung bereite die Abfahrt vor, teilte Reedereichef Erik Hånell mit."),
+    ]
+    english = {1: "The crew is preparing at the dock. Reedereichef Erik Hånell sent a message."}
+    assert attribute_all(sentences, english, "de")[1].speaker == "Reedereichef Erik Hånell"
