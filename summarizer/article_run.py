@@ -34,6 +34,7 @@ from summarizer.steps import (
     summarize_chunks,
     translate_chunks,
     unique_entities,
+    without_remarks,
     without_source_copies,
 )
 from summarizer.tasks import SummaryDraft
@@ -126,7 +127,7 @@ class ArticleRunner:
             draft = await summarize_chunks(talks, calls, merge_chars=self.backend.merge_chars)
         except (OutputTruncatedError, ValidationFailedError) as exc:
             return exc
-        draft = in_english_place_names(without_source_copies(draft, article))
+        draft = in_english_place_names(without_remarks(without_source_copies(draft, article)))
         return mended_from_source(draft, article)
 
     async def _claims(

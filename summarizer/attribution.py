@@ -35,6 +35,7 @@ from summarizer.attribution_cues import (
     EN_AND_SAID as _EN_AND_SAID,
     EN_SPEAKER as _EN_SPEAKER,
     EN_SUBJECT as _EN_SUBJECT,
+    EN_TITLES as _EN_TITLES,
     GENERIC_SOURCE as _GENERIC_SOURCE,
     NOT_SUBJECT as _NOT_SUBJECT,
     PATTERNS as _PATTERNS,
@@ -85,6 +86,8 @@ def _english_speaker(english: str) -> str:
             name = " ".join(match.group(1).split()).strip(" ,.'’\"“”„")
             name = re.sub(rf"(?:\s+(?:{_EN_ADVERBS}|reports?|had|has|have))+$", "", name)
             name = re.sub(r"(?:'s|’s)$", "", name)
+            # "spokesman Ruben Neugebauer of the German Press Agency": the person
+            name = re.sub(rf"^(.*\b(?:{_EN_TITLES})(?:\s+[A-Z][\w\-]+)+)\s+of\s.*$", r"\1", name)
             name = _tidy(name)
             if name and not (_PRONOUN_START.match(name) and len(name.split()) <= 2):
                 return name

@@ -30,6 +30,7 @@ __all__ = [
     "EN_SPEAKER",
     "EN_SPEECH",
     "EN_SUBJECT",
+    "EN_TITLES",
     "GENERIC_SOURCE",
     "GERMAN",
     "NAME",
@@ -54,7 +55,9 @@ ADJ = (  # "nordkoreanische", "russischen"; not a verb or determiner ("werden de
     r"dem|den|einem|einen|seinen|seinem|ihren|ihrem|unseren|diesem|diesen|jedem|allen)\s)"
     r"[a-zäöü][\w\-]*(?:e|en|er|es|em)\s+)"
 )
-CAPS = r"(?:\d+-)?[A-ZÄÖÜ][\w\-]*(?:\s+[A-ZÄÖÜ][\w\-]*){0,3}"  # "der 28-Jährige" too
+CAPS = (  # "der 28-Jährige", "\"Sea Watch\"-Sprecher Ruben Neugebauer" too
+    r"(?:\d+-|[\"„“][^\"„“”]{1,40}[\"“”]-)?[A-ZÄÖÜ][\w\-]*(?:\s+[A-ZÄÖÜ][\w\-]*){0,3}"
+)
 NAME = rf"{ART}?{ADJ}{{0,2}}?{CAPS}"
 PRONOUN = r"(?!(?:Dies|Diese|Dieser|Er|Sie|Es|Das|Man|Wir|Ich|Ihr)\b)"
 SUBJECT = (
@@ -93,6 +96,7 @@ GERMAN = [
     rf"\b[Nn]ach\s+{ADJ}{{0,2}}[A-ZÄÖÜ][\w\-]*(?:[Bb]erichten|[Ii]nformationen)\b",
     rf"^{NAME}:\s*[\"„“]",  # "Polizeisprecher Andrzej Rydzik: „…“"
     r"\bheißt\s+es\s+in\s+(?:der|dem|einer|einem)\s+\w+",
+    rf"\b(?:[Vv]on|[Aa]us)\s+{NAME}\s+hieß\s+es\b",  # "Von der Polizei hieß es, dass …"
     rf"\b[Ss]o\s+{NAME}",
     rf"(?:^|(?<=[,;:]\s)){SUBJECT}\s+(?:{SUBJECT_VERBS}|{VERBS})\b",
     # "Das geht aus einer Auflistung des Ministeriums hervor", "wie aus dem Bericht hervorgeht"
@@ -113,6 +117,12 @@ PATTERNS = {
     "en": [re.compile(p) for p in ENGLISH],
 }
 # The speaker as the English translation names it.
+# A title between a name and a name: "said Sea Watch spokesman Ruben Neugebauer".
+EN_TITLES = (
+    r"spokesman|spokeswoman|spokesperson|president|minister|chief|head|director|leader|"
+    r"mayor|governor|secretary|chairman|chairwoman|captain|lawyer|attorney|judge|professor|"
+    r"expert|analyst|official|ambassador|commissioner|founder|manager|coach|author"
+)
 EN_SPEAKER = [
     re.compile(
         r"\b(?:reported|stated|said|announced|claimed|denied|confirmed|presented|published|"
@@ -130,18 +140,19 @@ EN_SPEAKER = [
     re.compile(
         r"\b(?:said|says|stated|reported|told|explained|stressed|wrote|writes)\s+"
         r"((?:the\s+)?(?:(?!(?:in|on|at|to|that|from|by|with|after|for|of)\b)[a-z][\w\-]*\s+)"
-        r"{0,3}?[A-Z][\w\-]*(?:'s|’s)?(?:\s+(?:(?:of|for|and|the)\s+)*[A-Z][\w\-]*(?:'s|’s)?){0,5})"
+        r"{0,3}?[A-Z][\w\-]*(?:'s|’s)?(?:\s+(?:(?:of|for|and|the|"
+        rf"{EN_TITLES})\s+)*[A-Z][\w\-]*(?:'s|’s)?){{0,5}})"
     ),
 ]
 CUE_WORDS = re.compile(
-    r"\b(?:[Ll]aut|[Nn]ach|Angaben|zufolge|[Ww]ie|[Ss]o|heißt|es|in|mitteilte|[Aa]uch|"
+    r"\b(?:[Ll]aut|[Nn]ach|Angaben|zufolge|[Ww]ie|[Ss]o|heißt|hieß|Von|es|in|mitteilte|[Aa]uch|"
     r"geht|ging|gehe|aus|hervor|hervorgeht|"
     rf"{VERBS}|{SUBJECT_VERBS}|{ADVERB}|{PARTICIPLES}|entgegnete|erwiderte|ergänzte|schrieb|schreibt|twitterte|"
     r"hatte|hat|habe|hätte|[Dd]er|[Dd]ie|[Dd]as|des|dem|den|ein|eine|einer|eines|einem)\b"
 )
 CONTINUES = re.compile(  # Konjunktiv I, "demnach", "hieß es": the previous source goes on
     r"\b(?:sei|seien|habe|hätten|werde|würden|könne|müsse|wolle|solle|dürfe|gebe|stehe|liege|"
-    r"stünden|kämen|"
+    r"stünden|kämen|handele|gehe|komme|gelte|bestehe|bleibe|fehle|zeige|wisse|befinde|"
     r"demnach|hieß\s+es|heißt\s+es)\b"
 )
 # Words of a cue that name no source of their own ("laut den Angaben", "dem Bericht zufolge").
@@ -189,7 +200,7 @@ EN_SUBJECT = re.compile(  # "In return, Shoigu thanked Kim ...", "He has also st
     r"^(?:[^,]{0,60},\s+)?(?P<subject>[A-Z][\w\-’'.]*(?:\s+[\w\-’'.]+){0,7}?)"
     r"(?:,\s+(?P<apposition>[^,]{1,60}),)?\s+"
     rf"(?:(?:has|had|have|{EN_ADVERBS})\s+)*"
-    rf"(?:{EN_SPEECH})\b"
+    rf"(?:{EN_SPEECH})\b(?!\s+(?:were|was|are|is|have|had|of)\b)"  # not "press reports were"
 )
 EN_AND_SAID = re.compile(  # "Belousov also held talks with No Kwang-chol and said that ..."
     r"^(?P<subject>(?:The\s+)?(?:[A-Z][\w\-’'.]*\s+){0,5}[A-Z][\w\-’'.]*)\s+[^,;]{0,160}?"

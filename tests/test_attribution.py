@@ -533,3 +533,26 @@ def test_an_english_speaker_phrase_stops_at_the_sentence_before() -> None:
     ]
     english = {1: "The crew is preparing at the dock. Reedereichef Erik Hånell sent a message."}
     assert attribute_all(sentences, english, "de")[1].speaker == "Reedereichef Erik Hånell"
+
+
+def test_von_der_polizei_hiess_es_a_quoted_name_in_a_title_and_konjunktiv_forms() -> None:
+    from summarizer.attribution import OUTLET, attribute_all
+
+    sentences = [
+        (1, 0, "Von der Polizei hieß es, dass die Verdächtigen gemordet hätten."),
+        (2, 0, "Es handele sich um Mohammed C. (27) aus Guinea."),
+        (3, 1, '"Das wissen wir nicht", sagte "Sea Watch"-Sprecher Ruben Neugebauer der dpa.'),
+        (4, 2, "Zuletzt gab es Pressemeldungen, die von Fortschritten berichten."),
+    ]
+    english = {
+        1: "From the police, it was reported that the suspects had killed.",
+        2: "It involved Mohammed C. (27) from Guinea.",
+        3: '"We do not know", said Sea Watch spokesman Ruben Neugebauer of the dpa.',
+        4: "Multiple press reports were made about progress.",
+    }
+    got = attribute_all(sentences, english, "de")
+    assert (got[1].speaker, got[1].cue) == ("police", "Von der Polizei hieß es")
+    assert got[2].speaker == "police"  # Konjunktiv I: "handele"
+    assert got[3].speaker == "Sea Watch spokesman Ruben Neugebauer"
+    assert got[3].cue == 'sagte "Sea Watch"-Sprecher Ruben Neugebauer'
+    assert got[4].speaker == OUTLET  # "press reports were made": a noun, not a verb of saying

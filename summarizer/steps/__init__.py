@@ -9,6 +9,7 @@ from summarizer.steps.summarize import (
     mended_from_source,
     summarize_chunks,
     unique_entities,
+    without_remarks,
     without_source_copies,
 )
 from summarizer.steps.translate import translate_chunks, translate_turn
@@ -22,5 +23,6 @@ __all__ = [
     "translate_chunks",
     "translate_turn",
     "unique_entities",
+    "without_remarks",
     "without_source_copies",
 ]

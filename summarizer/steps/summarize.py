@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,6 +25,7 @@ __all__ = [
     "mended_from_source",
     "summarize_chunks",
     "unique_entities",
+    "without_remarks",
     "without_source_copies",
 ]
 
@@ -120,6 +122,29 @@ def without_source_copies(draft: SummaryDraft, article: Article) -> SummaryDraft
         update={
             "summary_sentences": [t for t in draft.summary_sentences if not copied(t)],
             "key_points_en": [t for t in draft.key_points_en if not copied(t)],
+        }
+    )
+
+
+_REMARK = re.compile(
+    r"\b(?:[Tt]he|[Tt]his)\s+(?:article|text|passage|paragraph)\s+(?:does\s+not|doesn't|did\s+not|"
+    r"do(?:es)?\s+not|is\s+not|only|mainly|focuses|provides\s+no|gives\s+no|contains\s+no|"
+    r"makes\s+no|lacks)\b|^(?:There\s+is\s+|No\s+)(?:no\s+)?(?:further\s+|more\s+|specific\s+)?"
+    r"(?:information|details?)\s+(?:is\s+|are\s+|was\s+)?(?:given|provided|available|about|on)\b"
+)
+"""A remark about the article rather than its news: "The article does not provide information
+about the specific individuals involved", "No further details are given"."""
+
+
+def without_remarks(draft: SummaryDraft) -> SummaryDraft:
+    """The draft without summary sentences and points that remark on the article instead of
+    saying what it reports (a small model ends a summary with "The article does not provide
+    information about …"); a summary left with none keeps its first sentence."""
+    sentences = [t for t in draft.summary_sentences if not _REMARK.search(t)]
+    return draft.model_copy(
+        update={
+            "summary_sentences": sentences or draft.summary_sentences[:1],
+            "key_points_en": [t for t in draft.key_points_en if not _REMARK.search(t)],
         }
     )
 
