@@ -55,8 +55,9 @@ ADJ = (  # "nordkoreanische", "russischen"; not a verb or determiner ("werden de
     r"dem|den|einem|einen|seinen|seinem|ihren|ihrem|unseren|diesem|diesen|jedem|allen)\s)"
     r"[a-zäöü][\w\-]*(?:e|en|er|es|em)\s+)"
 )
-CAPS = (  # "der 28-Jährige", "\"Sea Watch\"-Sprecher Ruben Neugebauer" too
-    r"(?:\d+-|[\"„“][^\"„“”]{1,40}[\"“”]-)?[A-ZÄÖÜ][\w\-]*(?:\s+[A-ZÄÖÜ][\w\-]*){0,3}"
+CAPS = (  # "der 28-Jährige", "\"Sea Watch\"-Sprecher Ruben Neugebauer", "die \"Financial Times\""
+    r"(?:\d+-|[\"„“][^\"„“”]{1,40}[\"“”]-|[\"„“](?=[A-ZÄÖÜ]))?[A-ZÄÖÜ][\w\-]*"
+    r"(?:\s+[A-ZÄÖÜ][\w\-]*){0,3}[\"“”]?"
 )
 NAME = rf"{ART}?{ADJ}{{0,2}}?{CAPS}"
 PRONOUN = r"(?!(?:Dies|Diese|Dieser|Er|Sie|Es|Das|Man|Wir|Ich|Ihr)\b)"
@@ -234,6 +235,8 @@ STOP = {
 SOURCE_NOUNS = {
     "sprecherin": "spokeswoman",
     "sprecher": "spokesman",
+    "presseberichten": "press reports",
+    "pressebericht": "press report",
     "medienberichten": "media reports",
     "medienbericht": "media report",
     "medien": "media",

@@ -33,10 +33,11 @@ _TITLE_BEFORE = re.compile(
     r"Oper|Zeitung|Magazin|Sendung|Show|Kampagne|Aktion|Operation|Motto|Projekt|Programm|"
     r"namens|genannt|Name|Namen|Original|Portal|Website|Plattform|Blog|Hashtag)\W*$"
 )
-# A quotation of capitalised words after a noun names what the noun is: der Öltanker "Stena
-# Impero" (but Eurowings diene als "Production Company" quotes a term).
+# A quotation of capitalised words after a noun or an article names something: der Öltanker
+# "Stena Impero", die "Financial Times" (but Eurowings diene als "Production Company" quotes a
+# term).
 _NAME_ONLY = re.compile(r"(?:[A-ZÄÖÜ0-9][\w\-.'’&]*\s*){1,4}")
-_NOUN_BEFORE = re.compile(r"\b[A-ZÄÖÜ][\w\-]*\s*$")
+_NOUN_BEFORE = re.compile(r"\b(?:[A-ZÄÖÜ][\w\-]*|der|die|das|den|dem|des)\s*$")
 # The end of a quotation that began in the sentence before: „Die Opfer wurden misshandelt.
 # Einige gaben an, vergewaltigt worden zu sein“, sagte Sabo.
 _QUOTE_ENDS = re.compile(r"^[^„“”\"«»‹›]{12,}[“”\"«»‹›]\s*,?\s*\w")

@@ -556,3 +556,20 @@ def test_von_der_polizei_hiess_es_a_quoted_name_in_a_title_and_konjunktiv_forms(
     assert got[3].speaker == "Sea Watch spokesman Ruben Neugebauer"
     assert got[3].cue == 'sagte "Sea Watch"-Sprecher Ruben Neugebauer'
     assert got[4].speaker == OUTLET  # "press reports were made": a noun, not a verb of saying
+
+
+def test_a_newspaper_in_quotation_marks_is_a_source_and_no_quote() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, "Einige Banken dürfte die Pleite laut einem Pressebericht teuer zu stehen kommen."),
+        (2, 0, 'Betroffen sei auch die Credit Suisse, schreibt die "Financial Times" am Freitag.'),
+    ]
+    english = {
+        1: "The bankruptcy could cost some banks dearly.",
+        2: 'Credit Suisse is affected too, the "Financial Times" writes on Friday.',
+    }
+    got = attribute_all(sentences, english, "de")
+    assert (got[1].speaker, got[1].kind) == ("press report", "report")
+    assert (got[2].speaker, got[2].cue) == ("Financial Times", 'schreibt die "Financial Times"')
+    assert got[2].kind == "report"
