@@ -98,7 +98,7 @@ GERMAN = [
     rf"^{NAME}:\s*[\"„“]",  # "Polizeisprecher Andrzej Rydzik: „…“"
     r"\bheißt\s+es\s+in\s+(?:der|dem|einer|einem)\s+\w+",
     rf"\b(?:[Vv]on|[Aa]us)\s+{NAME}\s+hieß\s+es\b",  # "Von der Polizei hieß es, dass …"
-    rf"\b[Ss]o\s+{NAME}",
+    rf"\b[Ss]o\s+{NAME}(?=\s*(?:[.,;:!?]|$))",  # "…, so die IUCN." (not "so viele Ressourcen wie")
     rf"(?:^|(?<=[,;:]\s)){SUBJECT}\s+(?:{SUBJECT_VERBS}|{VERBS})\b",
     # "Das geht aus einer Auflistung des Ministeriums hervor", "wie aus dem Bericht hervorgeht"
     rf"\b(?:geht|ging|gehe)\s+(?:{ADVERB}\s+)?aus\s+{DOCUMENT}\s+hervor\b",

@@ -573,3 +573,10 @@ def test_a_newspaper_in_quotation_marks_is_a_source_and_no_quote() -> None:
     assert (got[1].speaker, got[1].kind) == ("press report", "report")
     assert (got[2].speaker, got[2].cue) == ("Financial Times", 'schreibt die "Financial Times"')
     assert got[2].kind == "report"
+
+
+def test_so_names_a_source_only_at_the_end_of_a_clause() -> None:
+    assert find_cues("Mehr als ein Fünftel sei bedroht, so die IUCN.", "de") == ["so die IUCN"]
+    assert find_cues("Das sei falsch, so KCNA, und man werde reagieren.", "de") == ["so KCNA"]
+    sentence = "Dazu müsse Tesla so viele Ressourcen wie möglich aufbieten."
+    assert find_cues(sentence, "de") == []
