@@ -100,7 +100,7 @@ def _tidy(name: str) -> str:
     named Yakubu Sabo who" -> "Yakubu Sabo", "on which the RND" -> "the RND") or the
     predicate after a name ("Jesus published private messages and" -> "Jesus")."""
     name = re.split(r"[\"“”„«»]", name)[-1]
-    name = re.sub(r"^(?:as|while|when|after|because)\s+", "", name)  # "as attorney X"
+    name = re.sub(r"^(?:as|while|when|after|because|and|but|or)\s+", "", name)  # "as attorney X"
     name = re.split(r"\b(?:named|called)\s+(?=[A-Z])", name)[-1]
     name = re.sub(r"^(?:(?:on|in|of|about|by|from|to|for|with)\s+)?(?:which|whom)\s+", "", name)
     name = re.sub(r"^([A-Z][^\s]*(?:\s+[A-Z][^\s]*)*)\s+[a-z]+ed\b.*$", r"\1", name)
@@ -286,10 +286,13 @@ def attribute(
             found = ""  # the English names another ("Parents who ... said"): the cue's name
         if not found or not _names_in(found, sentence):
             said_by, found = found, _english_form(source, english) if english else source
-            if found == source and said_by and source.casefold() not in english.casefold():
+            noun = _source_noun(source) if found == source else ""
+            untranslated = source.casefold() not in english.casefold()
+            shared = not noun or any(w in said_by.casefold() for w in noun.casefold().split())
+            if found == source and said_by and untranslated and shared:
                 found = said_by  # "Pressesprecher", untranslated: "a press spokesman"
-            elif found == source:
-                found = _source_noun(source) or source
+            elif found == source:  # "das örtliche Nachrichtenportal": "news portal"
+                found = noun or source
         after = sentence[sentence.find(cues[0]) + len(cues[0]) :]
         if named_after := _APPOSITION.match(after):  # "..., sagte der Gouverneur, Phil Scott."
             found = named_after.group(1)
@@ -353,7 +356,7 @@ def attribute_all(
 
 def _in_english(got: Attribution) -> Attribution:
     """`got` with each German name of a foreign place in its speaker in English."""
-    speaker = english_place_names(got.speaker)
+    speaker = re.sub(r"(?:'s|’s)$", "", english_place_names(got.speaker))  # "Moskaus"
     return got if speaker == got.speaker else replace(got, speaker=speaker)
 
 

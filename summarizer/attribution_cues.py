@@ -131,7 +131,7 @@ EN_SPEAKER = [
         r"((?:[\w\-’']+\s+){0,6}?[\w\-’']+)(?=\s*(?:[,.;:]|$|\s+that\b))"
     ),
     re.compile(
-        r"\b[Aa]ccording\s+to\s+((?:[\w\-’']+\s+){0,8}?[\w\-’']+)(?=\s*(?:[,.;:]|$|\s+that\b))"
+        r"\b[Aa]ccording\s+to\s+((?:[\w\-’'()]+\s+){0,8}?[\w\-’'()]+)(?=\s*(?:[,.;:]|$|\s+that\b))"
     ),
     re.compile(
         r"((?:[Tt]he\s+)?(?:[\w\-’']+\s+){0,4}?[\w\-’']+)\s+(?:said|says|stated|reported|reports|"
@@ -238,6 +238,11 @@ SOURCE_NOUNS = {
     "presseberichten": "press reports",
     "pressebericht": "press report",
     "medienberichten": "media reports",
+    "nachrichtenportal": "news portal",
+    "flüchtlingshilfswerks": "refugee agency",
+    "flüchtlingshilfswerk": "refugee agency",
+    "hilfswerks": "aid agency",
+    "hilfswerk": "aid agency",
     "medienbericht": "media report",
     "medien": "media",
     "staatsmedien": "state media",
@@ -250,6 +255,18 @@ SOURCE_NOUNS = {
     "staatsanwaltschaft": "prosecutors",
     "ermittler": "investigators",
     "experten": "experts",
+    "forschern": "researchers",
+    "forscher": "researchers",
+    "wissenschaftlern": "scientists",
+    "wissenschaftler": "scientists",
+    "ärzten": "doctors",
+    "ärzte": "doctors",
+    "anwohnern": "residents",
+    "anwohner": "residents",
+    "beobachtern": "observers",
+    "beobachter": "observers",
+    "analysten": "analysts",
+    "zeugen": "witnesses",
     "augenzeugen": "eyewitnesses",
     "präsidenten": "president",
     "präsident": "president",

@@ -17,7 +17,7 @@ from summarizer.alignment import JOINED, align, anchor_stems, names_apart
 from summarizer.article import Article, Sentence
 from summarizer.chunking import Chunk, plan_chunks
 from summarizer.fidelity import mend_numbers
-from summarizer.meaning import doers_again
+from summarizer.meaning import cited_again, doers_again
 from summarizer.place_names import english_place_names
 from summarizer.units import english_units
 
@@ -37,11 +37,25 @@ def english_of(answer: str, source: str) -> str:
     from the `source` (`summarizer.fidelity`), German names of foreign places in English
     (`summarizer.place_names`) and of units after a number (`summarizer.units`), and a
     name the source makes a relative clause's subject put back in front of its verb ("which
-    began in Moscow" -> "which Moscow began", `summarizer.meaning.doers_again`); the source's
+    began in Moscow" -> "which Moscow began", `summarizer.meaning.doers_again`) and a source
+    it cites made no doer ("injured by Moscow", `summarizer.meaning.cited_again`); the source's
     words a re-ask named and the model
-    copied in parentheses ("on Saturday (Samstag)") are left out."""
-    english = _without_echoes(clean_translation(answer), source)
-    return doers_again(english_units(english_place_names(mend_numbers(english, source))), source)
+    copied in parentheses ("on Saturday (Samstag)") and square brackets it put around
+    sentences are left out."""
+    english = _unbracketed(_without_echoes(clean_translation(answer), source), source)
+    english = english_units(english_place_names(mend_numbers(english, source)))
+    return cited_again(doers_again(english, source), source)
+
+
+_BRACKETED = re.compile(r"\[\s*([^\[\]]*?\w[^\[\]]*?)\s*\]\s?")
+
+
+def _unbracketed(english: str, source: str) -> str:
+    """`english` without square brackets the model put around sentences of its own ("[20
+    million returns land on the garbage. ] But …"), where the source has none."""
+    if "[" in source:
+        return english
+    return " ".join(_BRACKETED.sub(r"\1 ", english).split())
 
 
 _ECHO = re.compile(r" \(([^()\d]{2,60})\)")

@@ -580,3 +580,34 @@ def test_so_names_a_source_only_at_the_end_of_a_clause() -> None:
     assert find_cues("Das sei falsch, so KCNA, und man werde reagieren.", "de") == ["so KCNA"]
     sentence = "Dazu müsse Tesla so viele Ressourcen wie möglich aufbieten."
     assert find_cues(sentence, "de") == []
+
+
+def test_a_source_noun_outranks_an_english_speaker_that_names_another() -> None:
+    got = attribute(
+        "Unter den Opfern sei ein Schleuser, berichtete das örtliche Nachrichtenportal.",
+        "A boat sank, and a survivor reported that a smuggler was among the dead.",
+        "de",
+    )
+    assert got.speaker == "news portal"
+    un = attribute(
+        "Es kamen nach Angaben des Flüchtlingshilfswerks der Vereinten Nationen (UNHCR) "
+        "174 Menschen ums Leben.",
+        "According to the UN High Commissioner for Refugees (UNHCR), 174 people died.",
+        "de",
+    )
+    assert un.speaker == "the UN High Commissioner for Refugees (UNHCR)"
+    researchers = attribute(
+        "Dennoch sollte die Technik laut den Forschern nur im Ausnahmefall genutzt werden.",
+        "However, the technology should only be used in exceptional cases.",
+        "de",
+    )
+    assert researchers.speaker == "researchers"
+
+
+def test_a_foreign_place_in_the_genitive_speaks_in_the_nominative() -> None:
+    got = attribute(
+        "Dabei waren nach Angaben Moskaus drei Grenzschützer verletzt worden.",
+        "Three border guards were injured, Moscow said.",
+        "de",
+    )
+    assert got.speaker == "Moscow"

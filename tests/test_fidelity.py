@@ -182,6 +182,71 @@ def test_what_happened_to_whom_must_be_rendered_in_its_own_sentence() -> None:
     ]
 
 
+def test_a_death_must_stay_a_death() -> None:
+    """A 1.5B answer rendered "sind sieben Migranten ums Leben gekommen" as "seven migrants
+    have been rescued"."""
+    from summarizer.fidelity import lost_in_sentences
+
+    died = ["Beim Untergang eines Bootes sind sieben Migranten ums Leben gekommen."]
+    rescued = "When a boat sank, seven migrants have been rescued."
+    assert lost_in_sentences(died, rescued, "de") == ["died (ums Leben gekommen)"]
+    for english in (
+        "Seven migrants died when a boat sank.",
+        "Seven migrants lost their lives when a boat sank.",
+        "A boat sank: seven dead.",
+    ):
+        assert lost_in_sentences(died, english, "de") == [], english
+    # "ausgestorben" is extinct, no death of anyone.
+    extinct = ["Die Art ist in der Natur ausgestorben."]
+    assert lost_in_sentences(extinct, "The species is extinct in the wild.", "de") == []
+
+
+def test_a_cited_source_is_made_no_doer() -> None:
+    """A 1.5B answer rendered "waren nach Angaben Moskaus drei Mitglieder … verletzt worden"
+    as "three members … were injured by Moscow": the source became the doer."""
+    from summarizer.meaning import cited_again
+
+    cases = [
+        ("Dabei waren nach Angaben Moskaus drei Grenzschützer verletzt worden.",
+         "Three border guards were injured by Moscow.",
+         "Three border guards were injured, according to Moscow."),
+        ("Ein Nordkoreaner starb dem FSB zufolge später. Dann kam mehr.",
+         "A North Korean was killed by the FSB later on. Then more came.",
+         "A North Korean was killed later on, according to the FSB. Then more came."),
+        ("Sechs Mitarbeiter wurden laut Polizei festgenommen.",
+         "Six employees were arrested by the police.",
+         "Six employees were arrested, according to the police."),
+    ]  # fmt: skip
+    for german, english, mended in cases:
+        assert cited_again(english, german) == mended
+    # A source that is named as the doer too ("Die Polizei nahm … fest"), a cue that names no
+    # one, and a source's genitive stay as written.
+    for german, english in (
+        ("Die Polizei nahm den Mann fest. Laut Polizei war er betrunken.",
+         "The man was arrested by the police. According to the police, he was drunk."),
+        ("Die Schule bestand den Angaben zufolge seit zehn Jahren.",
+         "The school had been run by the state for ten years."),
+        ("Er war nach Angaben Moskaus betroffen.", "He was hit by Moscow's decision."),
+    ):  # fmt: skip
+        assert cited_again(english, german) == english
+
+
+def test_square_brackets_the_model_put_around_sentences_are_left_out() -> None:
+    from summarizer.conversation import english_of
+
+    source = (
+        "Viele Pakete sind verlorene Ware. Rund 20 Millionen landen im Müll. Doch es gibt mehr."
+    )
+    answer = "Many parcels are lost goods. [20 million end up in the bin. ] But there is more."
+    assert english_of(answer, source) == (
+        "Many parcels are lost goods. 20 million end up in the bin. But there is more."
+    )
+    quoted = "Er sagte, [der Minister] habe gelogen."
+    assert english_of("He said [the minister] had lied.", quoted) == (
+        "He said [the minister] had lied."
+    )
+
+
 def test_right_words_other_than_the_usual_ones_are_no_loss() -> None:
     """A small model renders "festgenommen" as "captured" or "seized" and "keine Verletzten"
     as "no casualties": right, and each once cost a re-ask and the paragraph's halves (15 of

@@ -13,7 +13,7 @@ from summarizer.conversation import Conversation
 from summarizer.errors import ValidationFailedError
 from summarizer.fidelity import mend_groups
 from summarizer.grounding import locate_quote
-from summarizer.meaning import doers_again
+from summarizer.meaning import cited_again, doers_again
 from summarizer.place_names import english_place_names
 from summarizer.schema import Claim, Entity
 from summarizer.tasks import SummaryDraft
@@ -167,10 +167,13 @@ def mended_from_source(draft: SummaryDraft, article: Article) -> SummaryDraft:
     (`summarizer.fidelity.mend_groups`), a German unit after a number in English
     (`summarizer.units`), and a name the source makes a relative clause's
     subject in front of its verb ("which began in Moscow" -> "which Moscow began",
-    `summarizer.meaning.doers_again`)."""
+    `summarizer.meaning.doers_again`), and a source it cites made no doer ("injured by
+    Moscow", `summarizer.meaning.cited_again`)."""
     return _each_text(
         draft,
-        lambda text: doers_again(english_units(mend_groups(text, article.text)), article.text),
+        lambda text: cited_again(
+            doers_again(english_units(mend_groups(text, article.text)), article.text), article.text
+        ),
     )
 
 
