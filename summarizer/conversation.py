@@ -17,6 +17,7 @@ from summarizer.alignment import JOINED, align, anchor_stems, names_apart
 from summarizer.article import Article, Sentence
 from summarizer.chunking import Chunk, plan_chunks
 from summarizer.fidelity import mend_numbers
+from summarizer.language import detect_language
 from summarizer.meaning import cited_again, doers_again
 from summarizer.place_names import english_place_names
 from summarizer.units import english_units
@@ -43,8 +44,10 @@ def english_of(answer: str, source: str) -> str:
     copied in parentheses ("on Saturday (Samstag)") and square brackets it put around
     sentences are left out."""
     english = _unbracketed(_without_echoes(clean_translation(answer), source), source)
-    english = english_units(english_place_names(mend_numbers(english, source)))
-    return cited_again(doers_again(english, source), source)
+    english = english_place_names(mend_numbers(english, source))
+    if detect_language(english) not in ("en", "und"):  # a copy of the source: taken as it is
+        return doers_again(english, source)
+    return cited_again(doers_again(english_units(english), source), source)
 
 
 _BRACKETED = re.compile(r"\[\s*([^\[\]]*?\w[^\[\]]*?)\s*\]\s?")
