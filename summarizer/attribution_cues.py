@@ -85,9 +85,12 @@ DOCUMENT = rf"(?:[\w\-]+\s+){{0,6}}?{NAME}"  # "einer als geheim eingestuften Li
 GERMAN = [
     rf"\b[Ll]aut\s+(?:Angaben\s+)?{NAME}",
     rf"\b[Nn]ach\s+Angaben\s+{NAME}",
+    r"\b[Nn]ach\s+[A-ZÄÖÜ][\wäöüß]+angaben\b",  # "Nach Behördenangaben", "nach Polizeiangaben"
     rf"\b{ART}?{ADJ}{{0,2}}{CAPS}\s+zufolge\b",
-    rf"\b[Ww]ie\s+{NAME}\s+(?:berichtete|berichtet|mitteilte|mitteilt|meldete|meldet|"
-    r"erklärte|sagte|schreibt|schrieb)\b",
+    # "wie Präfekt Pierre-André Durand am Freitagmorgen bei einer Pressekonferenz sagte"
+    rf"\b[Ww]ie\s+{NAME}(?:\s+(?!(?:der|die|das|den|dem)\s)[\w\-]+){{0,6}}?\s+"
+    r"(?:berichtete|berichtet|mitteilte|mitteilt|meldete|meldet|erklärte|sagte|schreibt|"
+    r"schrieb)\b",
     rf"\b(?:{VERBS}|entgegnete|erwiderte|ergänzte)\s+(?:{ADVERB}\s+)?{NAME}",
     # a verb of writing after what was written: "…, schrieb der Klub auf Twitter" (not
     # "McEwan schreibt Brexit-Roman")
@@ -255,6 +258,10 @@ SOURCE_NOUNS = {
     "staatsanwaltschaft": "prosecutors",
     "ermittler": "investigators",
     "experten": "experts",
+    "präfektur": "prefecture",
+    "behördenangaben": "authorities",
+    "polizeiangaben": "police",
+    "regierungsangaben": "government",
     "forschern": "researchers",
     "forscher": "researchers",
     "wissenschaftlern": "scientists",

@@ -611,3 +611,26 @@ def test_a_foreign_place_in_the_genitive_speaks_in_the_nominative() -> None:
         "de",
     )
     assert got.speaker == "Moscow"
+
+
+def test_wie_x_sagte_with_words_between_and_a_source_in_a_compound() -> None:
+    said = attribute(
+        "Die Proben geben keinen Grund zur Sorge, wie Präfekt Pierre-André Durand am "
+        "Freitagmorgen bei einer Pressekonferenz sagte.",
+        "The samples give no cause for concern, as prefect Pierre-André Durand said.",
+        "de",
+    )
+    assert said.speaker == "prefect Pierre-André Durand"
+    assert said.cue.startswith("wie Präfekt") and said.cue.endswith("sagte")
+    authorities = attribute(
+        "Nach Behördenangaben sollen keine Stoffe ausgetreten sein.",
+        "No substances leaked.",
+        "de",
+    )
+    assert (authorities.speaker, authorities.cue) == ("authorities", "Nach Behördenangaben")
+    prefecture = attribute(
+        "Das teilte die Präfektur der Normandie am Freitag mit.",
+        "The news agency informed the Prefecture on Friday.",
+        "de",
+    )
+    assert prefecture.speaker == "prefecture"
