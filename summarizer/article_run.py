@@ -27,6 +27,7 @@ from summarizer.restatement import restated_faithfully
 from summarizer.schema import ArticleResult, Claim, Provenance, RejectedClaim, schema_hash
 from summarizer.settings import Settings
 from summarizer.steps import (
+    english_title,
     extract_claims,
     extractive_draft,
     in_english_place_names,
@@ -107,7 +108,9 @@ class ArticleRunner:
             sha256=article.sha256,
             language=article.language,
             title_original=article.title,
-            title_en=translations[0] if article.title else draft.title_en,
+            title_en=english_title(translations[0], article.title, draft.title_en, article.language)
+            if article.title
+            else draft.title_en,
             summary_en=draft.summary_en,
             key_points_en=draft.key_points_en,
             entities=unique_entities(draft.entities),

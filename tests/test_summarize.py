@@ -26,3 +26,16 @@ def test_remarks_about_the_article_leave_the_summary_and_points() -> None:
         without_remarks(draft.model_copy(update={"summary_sentences": only})).summary_sentences
         == only[:1]
     )
+
+
+def test_a_headline_left_as_it_was_takes_the_summarys_headline() -> None:
+    from summarizer.steps import english_title
+
+    headline = "Everest-Stau-Fotograf: 13 Achttausender in sechs Monaten"
+    drafted = "Everest photographer climbs 13 of the 14 highest peaks in six months"
+    assert english_title(headline, headline, drafted, "de") == drafted
+    # A translation, a headline of names only, and an English source keep their own.
+    assert english_title("Fire put out", "Brand gelöscht", drafted, "de") == "Fire put out"
+    assert english_title("Merkel in Paris", "Merkel in Paris", drafted, "de") == "Merkel in Paris"
+    english = "Storm hits the coast"
+    assert english_title(english, english, drafted, "en") == english

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from summarizer.steps.claims import extract_claims
 from summarizer.steps.summarize import (
+    english_title,
     extractive_draft,
     in_english_place_names,
     mended_from_source,
@@ -15,6 +16,7 @@ from summarizer.steps.summarize import (
 from summarizer.steps.translate import translate_chunks, translate_turn
 
 __all__ = [
+    "english_title",
     "extract_claims",
     "extractive_draft",
     "in_english_place_names",

@@ -20,6 +20,7 @@ from summarizer.tasks import SummaryDraft
 from summarizer.units import english_units
 
 __all__ = [
+    "english_title",
     "extractive_draft",
     "in_english_place_names",
     "mended_from_source",
@@ -186,6 +187,21 @@ def _each_text(draft: SummaryDraft, change: Callable[[str], str]) -> SummaryDraf
             "key_points_en": [change(t) for t in draft.key_points_en],
         }
     )
+
+
+def english_title(translated: str, headline: str, drafted: str, language: str) -> str:
+    """The article's English title: its headline's translation, unless that is the headline
+    as it was, with lower-case words of the source's `language` in it (a small model left
+    "Everest-Stau-Fotograf: 13 Achttausender in sechs Monaten" as it is); then the summary's
+    headline `drafted`. A headline of names only ("Merkel in Paris") is its own English."""
+
+    def same(a: str, b: str) -> bool:
+        return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+    untranslated = language not in ("en", "und") and same(translated, headline)
+    if untranslated and re.search(r"\b[a-zäöüß]{4,}\b", headline) and not same(drafted, headline):
+        return drafted
+    return translated
 
 
 def extractive_draft(claims: Sequence[Claim], title_en: str | None) -> SummaryDraft | None:
