@@ -108,9 +108,7 @@ class ArticleRunner:
             sha256=article.sha256,
             language=article.language,
             title_original=article.title,
-            title_en=english_title(translations[0], article.title, draft.title_en, article.language)
-            if article.title
-            else draft.title_en,
+            title_en=self._title(article, translations[0], claims, draft),
             summary_en=draft.summary_en,
             key_points_en=draft.key_points_en,
             entities=unique_entities(draft.entities),
@@ -120,6 +118,14 @@ class ArticleRunner:
             rejected_claims=rejected,
             provenance=self._provenance(article, calls, started, notes),
         )
+
+    @staticmethod
+    def _title(article: Article, translated: str, claims: list[Claim], draft: SummaryDraft) -> str:
+        """The headline's English (`english_title`: else the lead's, else the summary's)."""
+        if not article.title:
+            return draft.title_en
+        lead = [c.text_en for c in claims if c.quote.strip() != article.title.strip()][:1]
+        return english_title(translated, article.title, article.language, *lead, draft.title_en)
 
     async def _summary(
         self, article: Article, talks: list[Conversation], calls: ArticleCalls

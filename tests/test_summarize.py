@@ -33,9 +33,11 @@ def test_a_headline_left_as_it_was_takes_the_summarys_headline() -> None:
 
     headline = "Everest-Stau-Fotograf: 13 Achttausender in sechs Monaten"
     drafted = "Everest photographer climbs 13 of the 14 highest peaks in six months"
-    assert english_title(headline, headline, drafted, "de") == drafted
+    lead = "A Nepalese climber has scaled 13 of the 14 highest mountains in six months."
+    assert english_title(headline, headline, "de", lead, drafted) == lead
+    assert english_title(headline, headline, "de", headline, drafted) == drafted
     # A translation, a headline of names only, and an English source keep their own.
-    assert english_title("Fire put out", "Brand gelöscht", drafted, "de") == "Fire put out"
-    assert english_title("Merkel in Paris", "Merkel in Paris", drafted, "de") == "Merkel in Paris"
+    assert english_title("Fire put out", "Brand gelöscht", "de", lead) == "Fire put out"
+    assert english_title("Merkel in Paris", "Merkel in Paris", "de", lead) == "Merkel in Paris"
     english = "Storm hits the coast"
-    assert english_title(english, english, drafted, "en") == english
+    assert english_title(english, english, "en", lead) == english

@@ -189,18 +189,19 @@ def _each_text(draft: SummaryDraft, change: Callable[[str], str]) -> SummaryDraf
     )
 
 
-def english_title(translated: str, headline: str, drafted: str, language: str) -> str:
+def english_title(translated: str, headline: str, language: str, *instead: str) -> str:
     """The article's English title: its headline's translation, unless that is the headline
     as it was, with lower-case words of the source's `language` in it (a small model left
-    "Everest-Stau-Fotograf: 13 Achttausender in sechs Monaten" as it is); then the summary's
-    headline `drafted`. A headline of names only ("Merkel in Paris") is its own English."""
+    "Everest-Stau-Fotograf: 13 Achttausender in sechs Monaten" as it is); then the first of
+    `instead` that is not (the lead sentence's English, which translates the source, before
+    the summary's own headline). A headline of names only ("Merkel in Paris") is its own."""
 
     def same(a: str, b: str) -> bool:
         return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
     untranslated = language not in ("en", "und") and same(translated, headline)
-    if untranslated and re.search(r"\b[a-zäöüß]{4,}\b", headline) and not same(drafted, headline):
-        return drafted
+    if untranslated and re.search(r"\b[a-zäöüß]{4,}\b", headline):
+        return next((t for t in instead if t.strip() and not same(t, headline)), translated)
     return translated
 
 
