@@ -152,7 +152,7 @@ CUE_WORDS = re.compile(
     r"\b(?:[Ll]aut|[Nn]ach|Angaben|zufolge|[Ww]ie|[Ss]o|heißt|hieß|Von|es|in|mitteilte|[Aa]uch|"
     r"geht|ging|gehe|aus|hervor|hervorgeht|"
     rf"{VERBS}|{SUBJECT_VERBS}|{ADVERB}|{PARTICIPLES}|entgegnete|erwiderte|ergänzte|schrieb|schreibt|twitterte|"
-    r"hatte|hat|habe|hätte|[Dd]er|[Dd]ie|[Dd]as|des|dem|den|ein|eine|einer|eines|einem)\b"
+    r"hatte|hat|habe|hätte|[Dd]er|[Dd]ie|[Dd]as|[Dd]es|[Dd]em|[Dd]en|ein|eine|einer|eines|einem)\b"
 )
 CONTINUES = re.compile(  # Konjunktiv I, "demnach", "hieß es": the previous source goes on
     r"\b(?:sei|seien|habe|hätten|werde|würden|könne|müsse|wolle|solle|dürfe|gebe|stehe|liege|"
@@ -198,7 +198,8 @@ EN_SPEECH = (
 )
 EN_ADVERBS = (  # between a speaker and its verb: "AviationNetOnline had previously reported"
     r"also|further|then|again|however|repeatedly|now|already|once|recently|previously|earlier|"
-    r"initially|later|subsequently|reportedly|publicly|officially|first"
+    r"initially|later|subsequently|reportedly|publicly|officially|first|personally|himself|"
+    r"herself|themselves"
 )
 EN_SUBJECT = re.compile(  # "In return, Shoigu thanked Kim ...", "He has also stressed ..."
     r"^(?:[^,]{0,60},\s+)?(?P<subject>[A-Z][\w\-’'.]*(?:\s+[\w\-’'.]+){0,7}?)"
@@ -228,7 +229,9 @@ PRONOUNS = {"he", "she", "they"}
 STOP = {
     "from", "by", "to", "that", "according", "said", "says", "reported", "in", "on", "at", "with",
     "as", "is", "was", "are", "were", "has", "had", "have", "comes", "came", "this", "it", "and",
-    "also", "for", "told", "stated", "announced", "than", "like", "of",
+    "also", "for", "told", "stated", "announced", "than", "like", "of", "tweeted", "wrote",
+    "added", "explained", "stressed", "emphasized", "noted", "warned", "confirmed", "claimed",
+    "declared", "insisted", "argued", "replied", "criticized", "demanded", "continued",
 }  # fmt: skip
 
 

@@ -147,7 +147,8 @@ def _by_numbers(sources: dict[int, str], answer: str) -> dict[int, str | None]:
     numbers = list(sources)
     out: dict[int, str | None] = {}
     pieces = _pieces(answer, numbers)
-    stops = [start for start, _ in pieces[1:]] + [numbers[-1] + 1 if numbers else 0]
+    # no piece at all: the answer's only text stood before its first number ("… [5]")
+    stops = [start for start, _ in pieces[1:]] + ([numbers[-1] + 1] if pieces else [])
     for (start, text), stop in zip(pieces, stops, strict=True):
         covered = [n for n in numbers if start <= n < stop]
         texts = [sources[n] for n in covered]

@@ -634,3 +634,24 @@ def test_wie_x_sagte_with_words_between_and_a_source_in_a_compound() -> None:
         "de",
     )
     assert prefecture.speaker == "prefecture"
+
+
+def test_an_english_speaker_stops_at_a_verb_of_saying_and_an_adverb_after_it() -> None:
+    from summarizer.attribution import OUTLET, attribute_all
+
+    tweeted = attribute(
+        '"Das ist verantwortlich", twitterte der amerikanische Aussenminister Mike Pompeo.',
+        '"That is responsible," tweeted Mike Pompeo.',
+        "de",
+    )
+    assert tweeted.speaker == "Mike Pompeo"
+    xi = attribute(
+        "Chinas Präsident Xi Jinping persönlich sagte, das Projekt sei eröffnet.",
+        "China's President Xi Jinping personally said the project was open.",
+        "de",
+    )
+    assert xi.speaker == "China's President Xi Jinping"
+    # "Den Angaben zufolge" names no one, capitalised or not.
+    sentences = [(1, 0, "Den Angaben zufolge zeigten frühere Forschungen, dass Ratten lachen.")]
+    english = {1: "According to the information, earlier research showed that rats laugh."}
+    assert attribute_all(sentences, english, "de")[1].speaker == OUTLET

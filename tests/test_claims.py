@@ -129,6 +129,22 @@ def test_a_sentence_translated_alone_is_a_claim_whatever_anchor_its_english_leav
     assert result.claims[1].speaker == "Sabo"  # Konjunktiv I: the paragraph's source goes on
 
 
+def test_an_answer_with_its_only_number_at_the_end_is_no_crash(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """A 1.5B re-ask answered with the paragraph's first number after all of its text ("…
+    arrested. [1]"): no piece of it began at a number, and aligning the numbers crashed the
+    article (zip of no pieces with one stop)."""
+    strict_fake.enqueue(
+        FakeReply(content=" ".join(ENGLISH) + " [1]"),
+        FakeReply.json(SUMMARY),
+        *(FakeReply(content=e) for e in ENGLISH),
+    )
+    result = make_summarizer(strict_fake).summarize_text(GERMAN)
+    assert result.translation_en == " ".join(ENGLISH)
+    assert [c.text_en for c in result.claims] == ENGLISH
+
+
 def test_an_english_sources_sentences_are_claims_without_a_call(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
