@@ -4,7 +4,8 @@ A small model turns "3474 Schuss" into "34, 74 rounds", "am Dienstag" into nothi
 "dreieinhalb Jahre" into "three years". Code sees that cheaply: every number of the source
 (digits or a number word) must be in the English as a value, every weekday and month by its
 English name, every acronym as written; and each sentence's English must keep what
-`summarizer.meaning` checks (countries, negation, accusations and denials).
+`summarizer.meaning` checks (countries, negation, accusations and denials), with no German
+left in it (`summarizer.leftovers`).
 `lost` names what is missing, in the English form a re-ask can ask for; the translate step
 then asks once more with that list.
 """
@@ -15,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from summarizer.alignment import JOINED, align
+from summarizer.leftovers import left_in_german
 from summarizer.meaning import lost_meaning, named
 
 __all__ = [
@@ -280,7 +282,7 @@ def lost_in_sentences(sources: Sequence[str], english: str, language: str) -> li
     if language != "de" or not english.strip():
         return []
     whole = " ".join(sources)
-    missing = _counted(whole, english) + _left_in_german(whole, english)
+    missing = _counted(whole, english) + left_in_german(whole, english)
     aligned = align(sources, english)
     pairs = list(zip(sources, aligned, strict=True))
     if any(e is None for e in aligned):
@@ -315,60 +317,3 @@ def _counted(source: str, english: str) -> list[str]:
         if not any(s.casefold() in folded for s in spellings):
             missing.setdefault(spellings[0], named(spellings[0], acronym))
     return list(missing.values())
-
-
-_TOKEN = re.compile(r"[\wÄÖÜäöüß'’\-]+")
-_COPY_WORDS = 4  # a run of this many source words, verbatim, is German left in the English
-_COPY_SHARE = 0.8  # unless such runs are this much of the English: a copy of the source
-
-
-def _left_in_german(source: str, english: str) -> list[str]:
-    """Each run of four or more words of `source` that `english` has verbatim and that is no
-    name ("Tausenden von Soldaten, die"; not "Alexander van der Bellen", "Zoo in Wichita"),
-    named with the source's own words; none when such runs are most of the English. On the
-    human references of the 118 WMT20 documents, 1 of 1,570 segments has one (an English
-    quotation the source has too)."""
-    words = [w.casefold() for w in _TOKEN.findall(source)]
-    runs = {tuple(words[i : i + _COPY_WORDS]) for i in range(len(words) - _COPY_WORDS + 1)}
-    found = _TOKEN.findall(english)
-    out: list[str] = []
-    i = copied = 0
-    while i <= len(found) - _COPY_WORDS:
-        end = i + _COPY_WORDS
-        if tuple(w.casefold() for w in found[i:end]) not in runs:
-            i += 1
-            continue
-        while end < len(found) and (
-            tuple(w.casefold() for w in found[end + 1 - _COPY_WORDS : end + 1]) in runs
-        ):
-            end += 1
-        if not _is_name(found[i:end]):
-            pattern = r"\W+".join(re.escape(w) for w in found[i:end])
-            at = re.search(pattern, source, re.I)
-            out.append(f'"{at.group(0) if at else " ".join(found[i:end])}" in English')
-            copied += end - i
-        i = end
-    # An answer that is the source itself is no translation with German left in it but a
-    # copy, which the translate step takes as it is (a passage in another language).
-    return [] if copied >= _COPY_SHARE * len(found) else out
-
-
-def _is_name(words: list[str]) -> bool:
-    """Whether `words`, English function words at their ends aside, are a name: each with a
-    capital or a number, or a short word between two that are ("Center for Great Apes in
-    Florida", "Alexander van der Bellen", "el-Sisi", "in 'Spider-Man: Far From Home'"); or
-    have fewer than two other words, which a German name and its English share."""
-    while words and words[0].casefold() in _FUNCTION:
-        words = words[1:]
-    while words and words[-1].casefold() in _FUNCTION:
-        words = words[:-1]
-    capital = [i for i, w in enumerate(words) if w != w.casefold() or w[:1].isdigit()]
-    inside = [i for i, w in enumerate(words) if i not in capital and w not in _FUNCTION]
-    if len(inside) < 2:  # "the film Spider-Man: …" (Film), "a center for Cardiovascular …"
-        return True
-    return bool(capital) and all(
-        len(words[i]) <= 3 and capital[0] < i < capital[-1] for i in inside
-    )
-
-
-_FUNCTION = frozenset("a an and at by for from in of on the to with".split())

@@ -137,6 +137,16 @@ def test_german_left_in_the_english_is_named_with_the_sources_words() -> None:
         ("Er traf General Abdel Fattah el-Sisi.", "He met General Abdel Fattah el-Sisi."),
     ):
         assert lost_in_sentences([german], rendering, "de") == [], german
+    # A German common noun left in an English sentence is German left over too; a name that
+    # ends like one ("Süddeutsche Zeitung") is not.
+    summit = ["Wenige Tage vor dem Gipfeltreffen sprach Trump von einer Hexenjagd."]
+    left = "A few days before the Gipfeltreffen, Trump spoke of a Hexenjagd."
+    assert lost_in_sentences(summit, left, "de") == [
+        '"Gipfeltreffen" in English',
+        '"Hexenjagd" in English',
+    ]
+    paper = ["Das berichtete die Süddeutsche Zeitung am Freitag."]
+    assert lost_in_sentences(paper, "The Süddeutsche Zeitung reported on Friday.", "de") == []
 
 
 def test_the_source_words_a_re_ask_named_are_not_echoed_in_parentheses() -> None:
