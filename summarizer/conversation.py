@@ -39,10 +39,10 @@ def english_of(answer: str, source: str) -> str:
     (`summarizer.place_names`) and of units after a number (`summarizer.units`), and a
     name the source makes a relative clause's subject put back in front of its verb ("which
     began in Moscow" -> "which Moscow began", `summarizer.meaning.doers_again`) and a source
-    it cites made no doer ("injured by Moscow", `summarizer.meaning.cited_again`); the source's
-    words a re-ask named and the model
-    copied in parentheses ("on Saturday (Samstag)") and square brackets it put around
-    sentences are left out."""
+    it cites made no doer ("injured by Moscow", `summarizer.meaning.cited_again`); the
+    source's words a re-ask named and the model copied in parentheses ("on Saturday
+    (Samstag)") and square brackets it put around sentences are left out. An answer in the
+    source's language (a copy) keeps its words."""
     english = _unbracketed(_without_echoes(clean_translation(answer), source), source)
     english = english_place_names(mend_numbers(english, source))
     if detect_language(english) not in ("en", "und"):  # a copy of the source: taken as it is
