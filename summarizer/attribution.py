@@ -247,6 +247,14 @@ _AGE = re.compile(r"(\d+)-Jährige[rn]?")
 _PERSON = re.compile(r"[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+){0,3}")
 """A speaker that is a name (not "the police", not an acronym like "KCNA")."""
 
+
+def _quoting(sentence: str) -> bool:
+    """Whether `sentence` quotes someone: a quotation left open (its sentences go on) or
+    closed on words ("quote" by `kind_of`); not one quoted term ("Seestern") or name."""
+    marks = QUOTE_MARKS.findall(sentence)
+    return len(marks) % 2 == 1 or (bool(marks) and kind_of(sentence, named=True) == "quote")
+
+
 _PERSONAL_START = re.compile(r"(?:Er|Sie)\s")
 """A German sentence whose subject is "er" or "sie" (or "Sie", they), first."""
 
@@ -305,7 +313,7 @@ def attribute(
     if subject and subject.casefold() not in _PRONOUNS:
         return Attribution(subject, "", kind_of(sentence, named=True), named=True)
     if continues and (
-        QUOTE_MARKS.search(sentence)
+        _quoting(sentence)
         or _CONTINUES.search(sentence)
         # "…, teilte die IUCN mit. Sie untersuchte …": the source the sentence before named
         or (_PERSONAL_START.match(sentence) and previous is not None and previous.cue)

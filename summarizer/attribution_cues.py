@@ -183,7 +183,8 @@ DE_SPEECH = re.compile(
     r"appellier|drohte|droht|schrieb|schreibt|unterstrich|hob|hervorgehoben|verspricht|"
     r"begrüßt|rief|ruft|informiert|zitiert|behauptet|bekannt|gab|gibt\s+an|angedeutet|deutete|"
     r"vorgeschlagen|schlug|einräum|eingeräumt|gestand|erinnert|deutlich|prognostiziert|"
-    r"erkannte?,?\s+(?:an|dass)\b|erkennt,?\s+(?:an|dass)\b|anerkannt)\w*"
+    r"erkannte?,?\s+(?:an|dass)\b|erkennt,?\s+(?:an|dass)\b|anerkannt|verwies|verweis|"
+    r"hingewiesen|verlauten)\w*"
 )
 EN_SPEECH = (
     r"said|says|promised|pledged|vowed|confirmed|informed|told|emphasi[sz]ed|stressed|"
@@ -202,7 +203,7 @@ EN_ADVERBS = (  # between a speaker and its verb: "AviationNetOnline had previou
     r"herself|themselves"
 )
 EN_SUBJECT = re.compile(  # "In return, Shoigu thanked Kim ...", "He has also stressed ..."
-    r"^(?:[^,]{0,60},\s+)?(?P<subject>[A-Z][\w\-’'.]*(?:\s+[\w\-’'.]+){0,7}?)"
+    r"^(?:[^,]{0,60},\s+)?(?P<subject>(?:[A-Z]|(?<=,\s)[a-z])[\w\-’'.]*(?:\s+[\w\-’'.]+){0,7}?)"
     r"(?:,\s+(?P<apposition>[^,]{1,60}),)?\s+"
     rf"(?:(?:has|had|have|{EN_ADVERBS})\s+)*"
     rf"(?:{EN_SPEECH})\b(?!\s+(?:were|was|are|is|have|had|of)\b)"  # not "press reports were"

@@ -655,3 +655,23 @@ def test_an_english_speaker_stops_at_a_verb_of_saying_and_an_adverb_after_it() -
     sentences = [(1, 0, "Den Angaben zufolge zeigten frühere Forschungen, dass Ratten lachen.")]
     english = {1: "According to the information, earlier research showed that rats laugh."}
     assert attribute_all(sentences, english, "de")[1].speaker == OUTLET
+
+
+def test_a_quoted_term_continues_no_one_and_pointing_out_is_a_speech_act() -> None:
+    from summarizer.attribution import OUTLET, attribute_all
+
+    sentences = [
+        (1, 0, "Chinas Präsident Xi Jinping sagte, das Projekt sei eröffnet."),
+        (2, 0, 'Das Projekt wird wegen seiner Struktur auch "Seestern" genannt.'),
+        (3, 1, "Zuletzt hatte Bloomberg berichtet, dass es vorangehe."),
+        (4, 1, "Rohstoffexperten verwiesen aber darauf, dass Aramco einen Börsengang plane."),
+    ]
+    english = {
+        1: "China's President Xi Jinping said the project was open.",
+        2: 'The project is also known as "Seestern" for its structure.',
+        3: "Bloomberg reported that it progressed.",
+        4: "However, experts warned that Aramco is planning a stock market listing.",
+    }
+    got = attribute_all(sentences, english, "de")
+    assert got[2].speaker == OUTLET  # one quoted word is a term, not Xi's quotation
+    assert (got[4].speaker, got[4].kind) == ("experts", "report")
