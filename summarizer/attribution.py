@@ -104,6 +104,7 @@ def _tidy(name: str) -> str:
     name = re.split(r"\b(?:named|called)\s+(?=[A-Z])", name)[-1]
     name = re.sub(r"^(?:(?:on|in|of|about|by|from|to|for|with)\s+)?(?:which|whom)\s+", "", name)
     name = re.sub(r"^([A-Z][^\s]*(?:\s+[A-Z][^\s]*)*)\s+[a-z]+ed\b.*$", r"\1", name)
+    name = re.sub(r"\s+\w+ed\s+and$", "", name)  # "A man called and [said]" -> "A man"
     return re.sub(r"(?:\s+(?:who|which|that|whom))+$", "", name.strip(" ,.;:'’"))
 
 

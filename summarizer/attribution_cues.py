@@ -68,7 +68,8 @@ VERBS = (
     r"sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|berichtete|berichtet|"
     r"berichteten|teilte|teilt|warf|versicherte|versichert|bekräftigte|kommentierte|meldete|"
     r"meldet|bestätigte|bestätigt|zitierte|warnte|warnt|kritisierte|forderte|fordert|mahnte|"
-    r"meinte|erläuterte|unterstrich|behauptete|behauptet|verkündete"
+    r"meinte|erläuterte|unterstrich|behauptete|behauptet|verkündete|berichten|melden|erklären|"
+    r"betonen|warnen|kritisieren|fordern"
 )
 SUBJECT_VERBS = (  # "Die USA werfen Nordkorea vor", "Pjöngjang weist die Vorwürfe zurück"
     r"werfen|wirft|warfen|beschuldigen|beschuldigt|beschuldigte|bestreiten|bestreitet|"
@@ -84,7 +85,8 @@ PARTICIPLES = r"gesagt|erklärt|betont|berichtet|mitgeteilt|bestätigt|angekünd
 DOCUMENT = rf"(?:[\w\-]+\s+){{0,6}}?{NAME}"  # "einer als geheim eingestuften Liste des Amtes"
 GERMAN = [
     rf"\b[Ll]aut\s+(?:Angaben\s+)?{NAME}",
-    rf"\b[Nn]ach\s+Angaben\s+{NAME}",
+    rf"\b[Nn]ach\s+(?:Angaben|Ansicht|Meinung|Einschätzung|Auffassung|Darstellung|Worten)\s+"
+    rf"{NAME}",  # "nach Ansicht seines Spitzenberaters"
     r"\b[Nn]ach\s+[A-ZÄÖÜ][\wäöüß]+angaben\b",  # "Nach Behördenangaben", "nach Polizeiangaben"
     rf"\b{ART}?{ADJ}{{0,2}}{CAPS}\s+zufolge\b",
     # "wie Präfekt Pierre-André Durand am Freitagmorgen bei einer Pressekonferenz sagte"
@@ -101,6 +103,7 @@ GERMAN = [
     rf"^{NAME}:\s*[\"„“]",  # "Polizeisprecher Andrzej Rydzik: „…“"
     r"\bheißt\s+es\s+in\s+(?:der|dem|einer|einem)\s+\w+",
     rf"\b(?:[Vv]on|[Aa]us)\s+{NAME}\s+hieß\s+es\b",  # "Von der Polizei hieß es, dass …"
+    rf"\b(?:wird|wurde)\s+{NAME}\s+(?:mit\s+den\s+Worten\s+)?zitiert\b",  # "wird X zitiert:"
     rf"\b[Ss]o\s+{NAME}(?=\s*(?:[.,;:!?]|$))",  # "…, so die IUCN." (not "so viele Ressourcen wie")
     rf"(?:^|(?<=[,;:]\s)){SUBJECT}\s+(?:{SUBJECT_VERBS}|{VERBS})\b",
     # "Das geht aus einer Auflistung des Ministeriums hervor", "wie aus dem Bericht hervorgeht"
@@ -149,15 +152,17 @@ EN_SPEAKER = [
     ),
 ]
 CUE_WORDS = re.compile(
-    r"\b(?:[Ll]aut|[Nn]ach|Angaben|zufolge|[Ww]ie|[Ss]o|heißt|hieß|Von|es|in|mitteilte|[Aa]uch|"
+    r"\b(?:[Ll]aut|[Nn]ach|Angaben|Ansicht|Meinung|Einschätzung|Auffassung|Darstellung|Worten|"
+    r"zufolge|[Ww]ie|[Ss]o|heißt|hieß|Von|es|in|mitteilte|[Aa]uch|seine[sr]?|ihre[sr]?|"
     r"geht|ging|gehe|aus|hervor|hervorgeht|"
     rf"{VERBS}|{SUBJECT_VERBS}|{ADVERB}|{PARTICIPLES}|entgegnete|erwiderte|ergänzte|schrieb|schreibt|twitterte|"
-    r"hatte|hat|habe|hätte|[Dd]er|[Dd]ie|[Dd]as|[Dd]es|[Dd]em|[Dd]en|ein|eine|einer|eines|einem)\b"
+    r"hatte|hat|habe|hätte|[Dd]er|[Dd]ie|[Dd]as|[Dd]es|[Dd]em|[Dd]en|ein|eine|einer|eines|einem|"
+    r"wird|wurde|zitiert|mehrere|einige|viele)\b"
 )
 CONTINUES = re.compile(  # Konjunktiv I, "demnach", "hieß es": the previous source goes on
     r"\b(?:sei|seien|habe|hätten|werde|würden|könne|müsse|wolle|solle|dürfe|gebe|stehe|liege|"
     r"stünden|kämen|handele|gehe|komme|gelte|bestehe|bleibe|fehle|zeige|wisse|befinde|"
-    r"demnach|hieß\s+es|heißt\s+es)\b"
+    r"[Dd]emnach|hieß\s+es|heißt\s+es)\b"
 )
 # Words of a cue that name no source of their own ("laut den Angaben", "dem Bericht zufolge").
 GENERIC_SOURCE = re.compile(
@@ -245,6 +250,10 @@ SOURCE_NOUNS = {
     "presseberichten": "press reports",
     "pressebericht": "press report",
     "medienberichten": "media reports",
+    "branchenmagazinen": "trade magazines",
+    "magazinen": "magazines",
+    "magazin": "magazine",
+    "zeitungen": "newspapers",
     "nachrichtenportal": "news portal",
     "flüchtlingshilfswerks": "refugee agency",
     "flüchtlingshilfswerk": "refugee agency",
@@ -262,6 +271,8 @@ SOURCE_NOUNS = {
     "staatsanwaltschaft": "prosecutors",
     "ermittler": "investigators",
     "experten": "experts",
+    "beraters": "adviser",
+    "berater": "adviser",
     "präfektur": "prefecture",
     "behördenangaben": "authorities",
     "polizeiangaben": "police",
@@ -315,6 +326,8 @@ SOURCE_NOUNS = {
     "gewerkschaft": "union",
 }
 SOURCE_PREFIXES = {
+    "us-": "US",
+    "spitzen": "top",
     "polizei": "police",
     "regierungs": "government",
     "partei": "party",

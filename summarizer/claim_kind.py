@@ -19,7 +19,8 @@ Kind = Literal["statement", "quote", "allegation", "denial", "report"]
 QUOTE_MARKS = re.compile(r"[„“”\"«»‹›]|‚[^‘’]+[‘’]")
 _DENIAL = re.compile(
     r"\b(?:bestreit\w*|bestritt\w*|dementi\w*|zurückgewiesen|zurückzuweisen|leugne\w*|"
-    r"[Dd]enied|denies|deny)\b|\b(?:wies|weist|weisen|wiesen)\b[^.]*\bzurück\b|\babsurd\b"
+    r"[Dd]enied|denies|deny|abgetan)\b|\b(?:wies|weist|weisen|wiesen)\b[^.]*\bzurück\b|"
+    r"\b(?:tat|taten|tut|tun)\b[^.]*\bals\b[^.]*\bab\b|\babsurd\b"  # "tat sie als Humbug ab"
 )
 _ALLEGATION = re.compile(
     r"\b(?:vorwerfen|vorgeworfen|[Vv]orw[uü]rf\w*|beschuldig\w*|bezichtig\w*|"

@@ -41,9 +41,11 @@ def english_of(answer: str, source: str) -> str:
     began in Moscow" -> "which Moscow began", `summarizer.meaning.doers_again`) and a source
     it cites made no doer ("injured by Moscow", `summarizer.meaning.cited_again`); the
     source's words a re-ask named and the model copied in parentheses ("on Saturday
-    (Samstag)") and square brackets it put around sentences are left out. An answer in the
+    (Samstag)"), square brackets it put around sentences and a name or number appended as a
+    sentence of its own ("… 20 years. Turkey.") are left out. An answer in the
     source's language (a copy) keeps its words."""
     english = _unbracketed(_without_echoes(clean_translation(answer), source), source)
+    english = _without_fragment(english)
     english = english_place_names(mend_numbers(english, source))
     if detect_language(english) not in ("en", "und"):  # a copy of the source: taken as it is
         return doers_again(english, source)
@@ -51,6 +53,19 @@ def english_of(answer: str, source: str) -> str:
 
 
 _BRACKETED = re.compile(r"\[\s*([^\[\]]*?\w[^\[\]]*?)\s*\]\s?")
+
+
+_FRAGMENT = re.compile(
+    r"(?<=[.!?\"”])\s+(?:According to [^.!?]{1,40}|"
+    r"[A-Z0-9][\w\-,'’]*(?:\s+[A-Z0-9][\w\-,'’]*){0,2})\.$"
+)
+
+
+def _without_fragment(english: str) -> str:
+    """`english` without a last "sentence" that is only a name, a number or a citation ("…
+    in the past 20 years. Turkey.", "… on ice. July.", "… arrested. According to the
+    police."): a re-ask's item appended, not put where it belongs."""
+    return _FRAGMENT.sub("", english)
 
 
 def _unbracketed(english: str, source: str) -> str:

@@ -20,6 +20,8 @@ from summarizer.leftovers import left_in_german
 from summarizer.meaning import lost_meaning, named
 
 __all__ = [
+    "DESCRIBED",
+    "describes",
     "english_digit_values",
     "lost",
     "lost_in_sentences",
@@ -268,6 +270,22 @@ def _has(number: float, found: set[float], english: str) -> bool:
     return number != int(number) and int(number) in found and "half" in folded
 
 
+_DESCRIBED = re.compile(
+    r"^\W*(?:The|This)\s+(?:article|text|paragraph|passage|headline|title|report)\s+(?:\w+\s+)?"
+    r"(?:discusses|describes|is\s+about|reports\s+on|talks\s+about|deals\s+with|mentions|"
+    r"explains|covers|focuses\s+on|highlights|presents)\b"
+)
+_ABOUT_ITSELF = re.compile(r"\b(?:Artikel|Text|Absatz|Beitrag|Bericht)\w*")
+DESCRIBED = "a translation of the words themselves, not a description of the article"
+"""What a re-ask names when the answer described the paragraph instead of translating it."""
+
+
+def describes(source: str, english: str) -> bool:
+    """Whether `english` describes the article ("The article discusses the unveiling of …")
+    where `source`, which it should translate, says nothing about an article or text."""
+    return bool(_DESCRIBED.search(english)) and not _ABOUT_ITSELF.search(source)
+
+
 def lost(source: str, english: str, language: str) -> list[str]:
     """What `english` lost of `source` (in `language`), each named in English as the
     re-ask asks for it ("3,474", "Tuesday", "CDU", "North Korea", "accuse"); [] when it
@@ -283,6 +301,8 @@ def lost_in_sentences(sources: Sequence[str], english: str, language: str) -> li
         return []
     whole = " ".join(sources)
     missing = _counted(whole, english) + left_in_german(whole, english)
+    if describes(whole, english):  # a headline "translated" as "The article discusses …"
+        missing.append(DESCRIBED)
     aligned = align(sources, english)
     pairs = list(zip(sources, aligned, strict=True))
     if any(e is None for e in aligned):

@@ -675,3 +675,48 @@ def test_a_quoted_term_continues_no_one_and_pointing_out_is_a_speech_act() -> No
     got = attribute_all(sentences, english, "de")
     assert got[2].speaker == OUTLET  # one quoted word is a term, not Xi's quotation
     assert (got[4].speaker, got[4].kind) == ("experts", "report")
+
+
+def test_media_that_report_a_quoted_person_and_demnach_at_a_sentences_start() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, "Nun die Überraschung: Spider-Man erhält einen dritten Film."),
+        (2, 0, "Das berichten mehrere US-Medien übereinstimmend."),
+        (3, 0, "Demnach soll auch schon der Kinostart feststehen."),
+        (4, 1, 'Im Magazin "Screenrant" wird Marvel-Boss Kevin Feige zitiert: "Ich freue mich.'),
+        (5, 2, "Laut Branchenmagazinen würde der Konzern Disney beteiligt."),
+    ]
+    english = {
+        1: "Now the surprise: Spider-Man gets a third film.",
+        2: "This is reported by multiple US media outlets.",
+        3: "The start is reportedly fixed.",
+        4: 'In "Screenrant", Marvel boss Kevin Feige is quoted: "I am glad.',
+        5: "According to trade magazines, Disney would take part.",
+    }
+    got = attribute_all(sentences, english, "de")
+    assert {got[n].speaker for n in (1, 2, 3)} == {"multiple US media outlets"}
+    assert (got[4].speaker, got[4].cue) == (
+        "Marvel boss Kevin Feige",
+        "wird Marvel-Boss Kevin Feige zitiert",
+    )
+    assert got[5].speaker == "trade magazines"
+
+
+def test_nach_ansicht_a_dismissal_and_a_subject_before_two_verbs() -> None:
+    from summarizer.claim_kind import kind_of
+
+    adviser = attribute(
+        "Die Angriffe tragen nach Ansicht seines Spitzenberaters nicht zu Hass bei.",
+        "The attacks do not create hate among his supporters.",
+        "de",
+    )
+    assert (adviser.speaker, adviser.cue) == ("top adviser", "nach Ansicht seines Spitzenberaters")
+    humbug = 'Anschuldigungen, dass er Abgeordnete gefährde, tat er als "Humbug" ab.'
+    assert kind_of(humbug, named=True) == "denial"
+    man = attribute(
+        "Dann meldete sich ein Mann und sagte, Katie sei bei ihm.",
+        "57 days later, a man called and said that Katie was in his house.",
+        "de",
+    )
+    assert man.speaker == "a man"

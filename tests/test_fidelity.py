@@ -192,6 +192,34 @@ def test_what_happened_to_whom_must_be_rendered_in_its_own_sentence() -> None:
     ]
 
 
+def test_a_name_or_number_appended_as_a_sentence_is_left_out() -> None:
+    """A re-ask's answer appends the item it was asked for ("… 20 years. Turkey.") instead
+    of putting it where it belongs; that is no rendering of it."""
+    from summarizer.conversation import english_of
+
+    source = "Das Land sei nicht vorbereitet, sagte der Bürgermeister der Türkei."
+    for appended in ("Turkey.", "July.", "1999.", "According to the police."):
+        english = f"The country was not prepared, the mayor said. {appended}"
+        assert english_of(english, source) == "The country was not prepared, the mayor said."
+    for whole in ("Kim met Putin. Both smiled.", 'He said: "Thank you." Then he left.'):
+        assert english_of(whole, source) == whole
+
+
+def test_a_description_of_the_article_is_no_translation() -> None:
+    from summarizer.fidelity import DESCRIBED, lost_in_sentences
+
+    headline = ["Mahnmal zu Anschlägen von Oslo und Utöya wird enthüllt"]
+    described = "The article discusses the unveiling of a memorial in Oslo and Utöya."
+    assert lost_in_sentences(headline, described, "de") == [DESCRIBED]
+    assert lost_in_sentences(headline, "Memorial to Oslo and Utöya attacks unveiled", "de") == []
+    # A source about a report may be translated as one.
+    report = ["Der Bericht beschreibt die Lage in Oslo und Utöya."]
+    assert (
+        lost_in_sentences(report, "The report describes the situation in Oslo and Utöya.", "de")
+        == []
+    )
+
+
 def test_a_death_must_stay_a_death() -> None:
     """A 1.5B answer rendered "sind sieben Migranten ums Leben gekommen" as "seven migrants
     have been rescued"."""
@@ -274,9 +302,8 @@ def test_right_words_other_than_the_usual_ones_are_no_loss() -> None:
     for german, english in cases:
         assert lost_in_sentences([german], english, "de") == [], english
     # The check still holds where the English has none of them.
-    assert lost_in_sentences([cases[0][0]], "Ten days earlier, 161 fishermen came.", "de") == [
-        "arrested (festgenommen)"
-    ]
+    came = "Ten days earlier, 161 fishermen from North Korea came."
+    assert lost_in_sentences([cases[0][0]], came, "de") == ["arrested (festgenommen)"]
     # "counters the accusations" for "weist die Vorwürfe zurück" is still asked again: the
     # re-ask brings "rejects", which matches the seeds' gold (measured 2026-12-07).
     rejects = "Pjöngjang weist die Vorwürfe als „absurd“ zurück."

@@ -89,10 +89,11 @@ def test_refresh_replaces_the_memo(
 ) -> None:
     path = SEED_FILES[0]
     run(make_summarizer(fake), [path])
-    fake.enqueue(FakeReply(content="A refreshed first paragraph."))
+    refreshed_english = "A refreshed first paragraph: Kim will help Russia against Ukraine."
+    fake.enqueue(FakeReply(content=refreshed_english))
     (refreshed,) = run(make_summarizer(fake, refresh=True), [path])
     assert isinstance(refreshed, ArticleResult)
-    assert refreshed.translation_en.startswith("A refreshed first paragraph.")
+    assert refreshed.translation_en.startswith(refreshed_english)
     sent = len(fake.chat_requests)
     (again,) = run(make_summarizer(fake), [path])
     assert len(fake.chat_requests) == sent

@@ -41,3 +41,17 @@ def test_a_headline_left_as_it_was_takes_the_summarys_headline() -> None:
     assert english_title("Merkel in Paris", "Merkel in Paris", "de", lead) == "Merkel in Paris"
     english = "Storm hits the coast"
     assert english_title(english, english, "en", lead) == english
+
+
+def test_a_headline_half_left_in_german_or_described_takes_the_lead() -> None:
+    from summarizer.steps import english_title
+
+    lead = "A woman from Washington searched for her missing dog for two months."
+    headline = "Frau kündigt ihren Job, um 57 Tage nach ihrer verschwundenen Hündin zu suchen"
+    half = "Mrs. Kündigt ihren Job um 57 Tage nach ihrer verschwundenen Hündin zu suchen."
+    assert english_title(half, headline, "de", lead) == lead
+    oslo = "Mahnmal zu Anschlägen von Oslo und Utöya wird enthüllt"
+    described = "The article discusses the unveiling of a secret meeting in Oslo and Utöya."
+    assert english_title(described, oslo, "de", lead) == lead
+    right = "Memorial to the Oslo and Utøya attacks unveiled"
+    assert english_title(right, oslo, "de", lead) == right

@@ -11,8 +11,9 @@ from summarizer.budget import DRAFT_OVERHEAD_CHARS, MAX_ENTITIES, MERGE_TOKENS, 
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation
 from summarizer.errors import ValidationFailedError
-from summarizer.fidelity import mend_groups
+from summarizer.fidelity import describes, mend_groups
 from summarizer.grounding import locate_quote
+from summarizer.leftovers import left_in_german
 from summarizer.meaning import cited_again, doers_again
 from summarizer.place_names import english_place_names
 from summarizer.schema import Claim, Entity
@@ -191,17 +192,18 @@ def _each_text(draft: SummaryDraft, change: Callable[[str], str]) -> SummaryDraf
 
 def english_title(translated: str, headline: str, language: str, *instead: str) -> str:
     """The article's English title: its headline's translation, unless that is the headline
-    as it was, with lower-case words of the source's `language` in it (a small model left
-    "Everest-Stau-Fotograf: 13 Achttausender in sechs Monaten" as it is); then the first of
-    `instead` that is not (the lead sentence's English, which translates the source, before
-    the summary's own headline). A headline of names only ("Merkel in Paris") is its own."""
-
-    def same(a: str, b: str) -> bool:
-        return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-    untranslated = language not in ("en", "und") and same(translated, headline)
-    if untranslated and re.search(r"\b[a-zäöüß]{4,}\b", headline):
-        return next((t for t in instead if t.strip() and not same(t, headline)), translated)
+    as it was or mostly so, with lower-case words of the source's `language` in it (a small
+    model left "Everest-Stau-Fotograf: 13 Achttausender in sechs Monaten" as it is, and gave
+    "Mrs. Kündigt ihren Job um 57 Tage nach …"), or a description of the article instead
+    ("The article discusses the unveiling of …"); then the first of `instead` that is not
+    (the lead sentence's English, which translates the source, before the summary's own
+    headline). A headline of names only ("Merkel in Paris") is its own."""
+    words = re.findall(r"\w+", translated.casefold())
+    source = set(re.findall(r"\w+", headline.casefold()))
+    copied = bool(words) and sum(w in source for w in words) >= 0.6 * len(words)
+    kept = language not in ("en", "und") and (copied or bool(left_in_german(headline, translated)))
+    if (kept and re.search(r"\b[a-zäöüß]{4,}\b", headline)) or describes(headline, translated):
+        return next((t for t in instead if t.strip() and t.strip() != headline.strip()), translated)
     return translated
 
 
