@@ -145,6 +145,26 @@ def test_an_answer_with_its_only_number_at_the_end_is_no_crash(
     assert [c.text_en for c in result.claims] == ENGLISH
 
 
+def test_a_sentence_whose_english_describes_the_article_is_no_claim(
+    strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
+) -> None:
+    """The headline's English is "The article discusses …" in the paragraph's answer and in
+    its translation alone: that sentence makes no claim."""
+    german = "Mahnmal für die Opfer in Oslo enthüllt\n\n" + GERMAN
+    described = "The article discusses the unveiling of a memorial in Oslo."
+    numbered = " ".join(f"[{i}] {e}" for i, e in enumerate(ENGLISH, 2)).removeprefix("[2] ")
+    strict_fake.enqueue(
+        FakeReply(content=described),  # the headline
+        FakeReply(content=numbered),
+        FakeReply.json(SUMMARY),
+        FakeReply(content=described),  # the headline alone, for its claim
+    )
+    result = make_summarizer(strict_fake).summarize_text(german)
+    assert _tasks(strict_fake) == ["translate", "translate", "summary", "translate"]
+    assert [c.text_en for c in result.claims] == ENGLISH
+    assert result.title_en == ENGLISH[0]  # the lead's English, not the description
+
+
 def test_an_english_sources_sentences_are_claims_without_a_call(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:

@@ -15,7 +15,7 @@ from summarizer.budget import EXTRA_CLAIMS, claims_budget, max_claims_for
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
-from summarizer.fidelity import mend_numbers
+from summarizer.fidelity import describes, mend_numbers
 from summarizer.grounding import locate_quote
 from summarizer.schema import Claim, RejectedClaim
 from summarizer.steps.claim_english import (
@@ -153,6 +153,7 @@ def _every_other_sentence(
         if (
             not english
             or copied(english, text, article.language)
+            or describes(text, english)  # "The article discusses …": no claim of the source
             or (
                 number not in alone and not holds(english, text, around[int(sentence["paragraph"])])
             )
