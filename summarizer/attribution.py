@@ -4,16 +4,14 @@ German news names its sources in fixed ways: "laut KCNA", "nach Angaben des Mini
 "Staatsmedien zufolge", "sagte Kim", "wie die Polizei mitteilte", quotation marks, and reported
 speech in Konjunktiv I ("Die Lage sei ernst"), and a speech act by the sentence's subject
 ("Kim hat versprochen, ...", "Im Gegenzug sprach Schoigu Kim seinen Dank aus", "Er betonte, ...").
-`find_cues` finds the cue phrases verbatim;
-`attribute` turns a sentence (and its English, when the translation is aligned) into an
-`Attribution`: the cue as the source gives it, the speaker (in English where the translation
-names it, a name in apposition to the cue when there is one, else the source's own words), and
-the kind (`summarizer.claim_kind`). A quotation with no cue of its own continues the previous
-sentence's speaker within the paragraph, and so does a sentence whose subject is "er" or
-"sie" ("Sie untersuchte …") after a sentence that named its source; reported speech in
-Konjunktiv I, a speech act whose subject is a pronoun ("Er betonte"), and a cue that names no
-one ("laut den Angaben") continue the last named speaker of the chunk (a nameless cue before
-any, the next its paragraph names).
+`find_cues` finds the cue phrases verbatim; `attribute` turns a sentence (and its English,
+when aligned) into an `Attribution`: the cue as the source gives it, the speaker (in English
+where the translation names it and the cue's name, a name in apposition to the cue, else the
+source's own words), and the kind (`summarizer.claim_kind`). A quotation continues its
+speaker over its sentences, and so does a sentence whose subject is "er" or "sie" after one
+that named its source; Konjunktiv I, a pronoun subject's speech act ("Er betonte") and a
+cue that names no one ("laut den Angaben") continue the chunk's last named speaker (a nameless
+cue before any, the next its paragraph names).
 """
 
 from __future__ import annotations
@@ -22,30 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from summarizer.attribution_cues import (
-    APPOSITION as _APPOSITION,
-    BACKWARD as _BACKWARD,
-    CONTINUES as _CONTINUES,
-    CONTINUING_CUE as _CONTINUING_CUE,
-    CUE_WORDS as _CUE_WORDS,
-    DE_SPEECH as _DE_SPEECH,
-    DE_TITLE_SUBJECT as _DE_TITLE_SUBJECT,
-    DOCUMENT_SOURCE as _DOCUMENT_SOURCE,
-    EN_ADVERBS as _EN_ADVERBS,
-    EN_AND_SAID as _EN_AND_SAID,
-    EN_SPEAKER as _EN_SPEAKER,
-    EN_SUBJECT as _EN_SUBJECT,
-    EN_TITLES as _EN_TITLES,
-    GENERIC_SOURCE as _GENERIC_SOURCE,
-    NOT_SUBJECT as _NOT_SUBJECT,
-    PATTERNS as _PATTERNS,
-    PRONOUN_START as _PRONOUN_START,
-    PRONOUNS as _PRONOUNS,
-    SOURCE_NOUNS as _SOURCE_NOUNS,
-    SOURCE_PREFIXES as _SOURCE_PREFIXES,
-    STOP as _STOP,
-    TITLE_ONLY as _TITLE_ONLY,
-)
+from summarizer import attribution_cues as _cues
 from summarizer.claim_kind import QUOTE_MARKS, Kind, kind_of
 from summarizer.place_names import english_place_names
 
@@ -72,7 +47,7 @@ class Attribution:
 def find_cues(sentence: str, language: str) -> list[str]:
     """Attribution phrases found in `sentence`, verbatim, in order of appearance."""
     found: list[tuple[int, str]] = []
-    for pattern in _PATTERNS.get(language, []):
+    for pattern in _cues.PATTERNS.get(language, []):
         for match in pattern.finditer(sentence):
             text = match.group(0).strip()
             if not any(start <= match.start() < start + len(t) for start, t in found):
@@ -81,15 +56,17 @@ def find_cues(sentence: str, language: str) -> list[str]:
 
 
 def _english_speaker(english: str) -> str:
-    for pattern in _EN_SPEAKER:
+    for pattern in _cues.EN_SPEAKER:
         if match := pattern.search(english):
             name = " ".join(match.group(1).split()).strip(" ,.'’\"“”„")
-            name = re.sub(rf"(?:\s+(?:{_EN_ADVERBS}|reports?|had|has|have))+$", "", name)
+            name = re.sub(rf"(?:\s+(?:{_cues.EN_ADVERBS}|reports?|had|has|have))+$", "", name)
             name = re.sub(r"(?:'s|’s)$", "", name)
             # "spokesman Ruben Neugebauer of the German Press Agency": the person
-            name = re.sub(rf"^(.*\b(?:{_EN_TITLES})(?:\s+[A-Z][\w\-]+)+)\s+of\s.*$", r"\1", name)
+            name = re.sub(
+                rf"^(.*\b(?:{_cues.EN_TITLES})(?:\s+[A-Z][\w\-]+)+)\s+of\s.*$", r"\1", name
+            )
             name = _tidy(name)
-            if name and not (_PRONOUN_START.match(name) and len(name.split()) <= 2):
+            if name and not (_cues.PRONOUN_START.match(name) and len(name.split()) <= 2):
                 return name
     return ""
 
@@ -111,9 +88,9 @@ def _tidy(name: str) -> str:
 def _source_speaker(cue: str) -> str:
     """The name inside a cue, in the source's words: "laut KCNA" -> "KCNA"; for a document
     ("geht aus einer Liste des Ministeriums hervor") whose it is ("Ministeriums")."""
-    if document := _DOCUMENT_SOURCE.search(cue):
+    if document := _cues.DOCUMENT_SOURCE.search(cue):
         return document.group("source")
-    return " ".join(_CUE_WORDS.sub(" ", cue).split()).strip(' ,.:„“"')
+    return " ".join(_cues.CUE_WORDS.sub(" ", cue).split()).strip(' ,.:„“"')
 
 
 def _source_noun(source: str) -> str:
@@ -121,11 +98,11 @@ def _source_noun(source: str) -> str:
     "italienischen Medienberichten" -> "Italian media reports"); "" for any other."""
     *before, last = source.split() or [""]
     folded = last.casefold()
-    for noun, english in sorted(_SOURCE_NOUNS.items(), key=lambda item: -len(item[0])):
+    for noun, english in sorted(_cues.SOURCE_NOUNS.items(), key=lambda item: -len(item[0])):
         if folded.endswith(noun):
             head = folded[: -len(noun)]
-            first = [_SOURCE_PREFIXES.get(w.casefold(), "") for w in before] + [
-                _SOURCE_PREFIXES.get(head, "")
+            first = [_cues.SOURCE_PREFIXES.get(w.casefold(), "") for w in before] + [
+                _cues.SOURCE_PREFIXES.get(head, "")
             ]
             if head and not first[-1] and head not in ("presse", "pres"):
                 return ""  # an unknown compound: leave it as the source gives it
@@ -163,7 +140,7 @@ def _english_form(name: str, english: str) -> str:
                 start = i
                 while start > 0 and i - start < 5:
                     previous = words[start - 1]
-                    if previous.casefold() in _STOP or previous.endswith((",", ";", ":", ".")):
+                    if previous.casefold() in _cues.STOP or previous.endswith((",", ";", ":", ".")):
                         break
                     start -= 1
                 end = i + 1
@@ -181,12 +158,8 @@ def _proper_name(source: str, known: str) -> str:
     """The proper name in a cue's source ("Polizeisprecher Yakubu Sabo" -> "Yakubu Sabo"): its
     capitalised words that the English (`known`) has verbatim, from the first to the last;
     "" when it has none (a German noun is translated, a name is not)."""
-    words = source.split()
-    kept = [
-        i
-        for i, w in enumerate(words)
-        if w[:1].isupper() and re.search(rf"\b{re.escape(w)}\b", known)
-    ]
+    words, verbatim = source.split(), set(re.findall(r"[\w\-]+", known))
+    kept = [i for i, w in enumerate(words) if w[:1].isupper() and w.strip(".,:;") in verbatim]
     return " ".join(words[kept[0] : kept[-1] + 1]) if kept else ""
 
 
@@ -199,20 +172,20 @@ def _same_name(speaker: str, name: str) -> bool:
 def _speaking_subject(sentence: str, english: str) -> str:
     """The subject of a speech act ("Kim hat versprochen" -> "Kim"; "He" for a pronoun),
     read from the English where the source sentence has a verb of saying; "" if none."""
-    if not english or not _DE_SPEECH.search(sentence):
+    if not english or not _cues.DE_SPEECH.search(sentence):
         return ""
     english = english.strip(" '\"“„")
-    match = _EN_SUBJECT.match(english) or _EN_AND_SAID.match(english)
+    match = _cues.EN_SUBJECT.match(english) or _cues.EN_AND_SAID.match(english)
     if match is None:
         return ""
     subject = match.group("subject").strip(" ,")
     apposition = (match.groupdict().get("apposition") or "").strip()
     if apposition and all(w[:1].isupper() for w in apposition.split()):
         subject = apposition  # "The leader of North Korea, Kim Jong Un, has said" -> the name
-    if subject.casefold() in _PRONOUNS:
+    if subject.casefold() in _cues.PRONOUNS:
         return subject
     subject = _tidy(subject)  # "Jesus published private messages and [demanded]" -> "Jesus"
-    if _NOT_SUBJECT.search(subject) or not _names_in(subject, sentence):
+    if _cues.NOT_SUBJECT.search(subject) or not _names_in(subject, sentence):
         return ""
     return subject
 
@@ -221,11 +194,11 @@ def speech_subject(english: str) -> tuple[str, ...]:
     """Who an English sentence says speaks ("Sergei Shoigu, the Security Council
     secretary, informed ..." -> ("Sergei Shoigu", "the Security Council secretary")): the
     subject of a verb of saying at its start, with its apposition; () for none or a pronoun."""
-    match = _EN_SUBJECT.match(english.strip(" '\"“„"))
+    match = _cues.EN_SUBJECT.match(english.strip(" '\"“„"))
     if match is None:
         return ()
     subject = match.group("subject").strip(" ,")
-    if subject.casefold() in _PRONOUNS or _NOT_SUBJECT.search(subject):
+    if subject.casefold() in _cues.PRONOUNS or _cues.NOT_SUBJECT.search(subject):
         return ()
     apposition = (match.groupdict().get("apposition") or "").strip()
     return (subject, apposition) if apposition else (subject,)
@@ -235,8 +208,8 @@ def _titled(speaker: str, earlier: str) -> str:
     """A speaker named only by a title ("the President of the DPRK") as the name the English
     gave that title before ("North Korean President Kim Jong Un" -> "Kim Jong Un"), or
     `speaker` itself when there is none."""
-    match = _TITLE_ONLY.match(speaker)
-    if match is None or match.group("title").casefold() in _PRONOUNS:
+    match = _cues.TITLE_ONLY.match(speaker)
+    if match is None or match.group("title").casefold() in _cues.PRONOUNS:
         return speaker
     title = re.escape(match.group("title"))
     names = re.findall(rf"\b{title}\s+((?:[A-Z][\w\-]+)(?:\s+[A-Z][\w\-]+){{0,2}})", earlier)
@@ -277,13 +250,13 @@ def attribute(
     "KCNA", not "Russian President")."""
     cues = find_cues(sentence, language)
     continues = previous is not None and previous.named
-    if cues and continues and _CONTINUING_CUE.search(cues[0]):  # "heißt es in der Mitteilung"
+    if cues and continues and _cues.CONTINUING_CUE.search(cues[0]):  # "heißt es in der Mitteilung"
         assert previous is not None
         return Attribution(previous.speaker, cues[0], kind_of(sentence, named=True), named=True)
     if cues:
         found = _english_speaker(english)
         source = _source_speaker(cues[0])
-        if not _GENERIC_SOURCE.sub("", source).strip() and last_named is not None:
+        if not _cues.GENERIC_SOURCE.sub("", source).strip() and last_named is not None:
             # "laut den Angaben", "dem Bericht zufolge": the source named before
             kind = kind_of(sentence, named=True)
             return Attribution(last_named.speaker, cues[0], kind, named=True)
@@ -303,25 +276,25 @@ def attribute(
             elif found == source:  # "das örtliche Nachrichtenportal": "news portal"
                 found = noun or source
         after = sentence[sentence.find(cues[0]) + len(cues[0]) :]
-        if named_after := _APPOSITION.match(after):  # "..., sagte der Gouverneur, Phil Scott."
+        if named_after := _cues.APPOSITION.match(after):  # "..., sagte der Gouverneur, Phil Scott."
             found = named_after.group(1)
         return Attribution(
             found or source or OUTLET, cues[0], kind_of(sentence, named=True), named=True
         )
     subject = _speaking_subject(sentence, english) if language != "en" else ""
-    if subject.casefold() in _PRONOUNS and last_named is not None:
+    if subject.casefold() in _cues.PRONOUNS and last_named is not None:
         return Attribution(last_named.speaker, "", kind_of(sentence, named=True), named=True)
-    if subject and subject.casefold() not in _PRONOUNS:
+    if subject and subject.casefold() not in _cues.PRONOUNS:
         return Attribution(subject, "", kind_of(sentence, named=True), named=True)
     if continues and (
         _quoting(sentence)
-        or _CONTINUES.search(sentence)
+        or _cues.CONTINUES.search(sentence)
         # "…, teilte die IUCN mit. Sie untersuchte …": the source the sentence before named
         or (_PERSONAL_START.match(sentence) and previous is not None and previous.cue)
     ):
         assert previous is not None
         return Attribution(previous.speaker, "", kind_of(sentence, named=True), named=True)
-    if last_named is not None and _CONTINUES.search(sentence):
+    if last_named is not None and _cues.CONTINUES.search(sentence):
         # Konjunktiv I is reported speech: in a new paragraph too, the last source goes on.
         return Attribution(last_named.speaker, "", kind_of(sentence, named=True), named=True)
     return Attribution(OUTLET, "", kind_of(sentence, named=False), named=False)
@@ -345,12 +318,12 @@ def attribute_all(
         got = attribute(text, english.get(number, ""), language, previous, last_named, earlier)
         if got.named and (name := _titled(got.speaker, earlier)) != got.speaker:
             got = Attribution(name, got.cue, got.kind, named=True)
-        untitled = not got.cue or _DE_TITLE_SUBJECT.match(got.cue)  # "Der Staatschef sagte"
+        untitled = not got.cue or _cues.DE_TITLE_SUBJECT.match(got.cue)  # "Der Staatschef sagte"
         if untitled and (holder := _title_holder(text, earlier_source, last_named)):
             got = Attribution(holder, "", kind_of(text, named=True), named=True)
         earlier = f"{earlier} {english.get(number, '')}"
         earlier_source = f"{earlier_source} {text}"
-        if previous is not None and got.cue and not previous.cue and _BACKWARD.match(text):
+        if previous is not None and got.cue and not previous.cue and _cues.BACKWARD.match(text):
             # "Kim hat ... mitgeteilt. Dies berichtet die KCNA.": the cue covers the sentence
             # before, whose source is then the one cited (relaying any speaker it names).
             kind = kind_of(sentences_by_number[previous_number], named=True)
@@ -360,7 +333,34 @@ def attribute_all(
         last_named = got if got.named else last_named
     # A speaker in the source's words names a foreign place in English ("Pjöngjang"), once
     # every speaker is settled (continued, titled, taken from ahead).
-    return {n: _in_english(a) for n, a in _named_ahead(out, sentences).items()}
+    out = _named_ahead(_quotations(out, sentences), sentences)
+    return {n: _in_english(a) for n, a in out.items()}
+
+
+def _quotations(
+    out: dict[int, Attribution], sentences: list[tuple[int, int, str]]
+) -> dict[int, Attribution]:
+    """A quotation over several sentences of a paragraph ("„Ich freue mich. Wir machen weiter.
+    Man weiß nie.“, sagte Feige.") is its speaker's in every sentence: the one its closing
+    (else its opening) sentence names, for the sentences with no cue of their own; a
+    sentence without quotation marks of its own is its `report`."""
+    span: list[int] = []
+    texts = {number: text for number, _, text in sentences}
+    for i, (number, paragraph, text) in enumerate(sentences):
+        if span and paragraph != sentences[i - 1][1]:
+            span = []  # a quotation left open ends with its paragraph
+        opened = bool(span) or len(QUOTE_MARKS.findall(text)) % 2 == 1
+        if not opened:
+            continue
+        span.append(number)
+        if len(span) > 1 and len(QUOTE_MARKS.findall(text)) % 2 == 1:  # closed here
+            named = [out[n] for n in (span[-1], span[0]) if out[n].named and out[n].cue]
+            for n in span if named else []:
+                if not out[n].cue:
+                    kind = kind_of(texts[n], named=True)  # "quote" only with its marks
+                    out[n] = Attribution(named[0].speaker, "", kind, named=True)
+            span = []
+    return out
 
 
 def _in_english(got: Attribution) -> Attribution:
@@ -373,8 +373,8 @@ def _title_holder(sentence: str, earlier: str, last_named: Attribution | None) -
     """Who a title-only subject of a speech act is ("Der Staatschef bekräftigte, ..."): the
     name that last followed that title in the source before ("Präsident Kim Jong Un"), else
     the last named speaker; "" when the sentence is no such speech act."""
-    match = _DE_TITLE_SUBJECT.match(sentence)
-    if match is None or not _DE_SPEECH.search(sentence):
+    match = _cues.DE_TITLE_SUBJECT.match(sentence)
+    if match is None or not _cues.DE_SPEECH.search(sentence):
         return ""
     title = re.escape(match.group("title"))
     names = re.findall(rf"(?i:{title})\w*\s+((?:[A-ZÄÖÜ][\w\-]+\s?){{1,3}})", earlier)

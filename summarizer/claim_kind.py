@@ -41,7 +41,7 @@ _NAME_ONLY = re.compile(r"(?:[A-ZÄÖÜ0-9][\w\-.'’&]*\s*){1,4}")
 _NOUN_BEFORE = re.compile(r"\b(?:[A-ZÄÖÜ][\w\-]*|der|die|das|den|dem|des)\s*$")
 # The end of a quotation that began in the sentence before: „Die Opfer wurden misshandelt.
 # Einige gaben an, vergewaltigt worden zu sein“, sagte Sabo.
-_QUOTE_ENDS = re.compile(r"^[^„“”\"«»‹›]{12,}[“”\"«»‹›]\s*,?\s*\w")
+_QUOTE_ENDS = re.compile(r"^[^„“”\"«»‹›]{12,}[“”\"«»‹›]\s*(?:,?\s*\w|[.!?]?\s*$)")
 
 
 def _quoted(sentence: str) -> list[tuple[int, str]]:

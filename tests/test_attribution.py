@@ -720,3 +720,26 @@ def test_nach_ansicht_a_dismissal_and_a_subject_before_two_verbs() -> None:
         "de",
     )
     assert man.speaker == "a man"
+
+
+def test_a_quotation_over_several_sentences_is_its_speakers_throughout() -> None:
+    from summarizer.attribution import attribute_all
+
+    sentences = [
+        (1, 0, 'Im Magazin wird Marvel-Boss Kevin Feige zitiert: "Ich freue mich darüber.'),
+        (2, 0, "Ich und alle bei den Marvel-Studios sind höchst erfreut."),
+        (3, 0, 'Man weiß nie, was die Zukunft bringen wird".'),
+        (4, 1, '"Wir können nicht scannen, wer die Leute sind.'),
+        (5, 1, 'Die kommen ohne Pässe", sagte Neugebauer.'),
+    ]
+    english = {
+        1: 'In the magazine, Marvel boss Kevin Feige is quoted: "I am glad about it.',
+        2: "All of us at Marvel Studios are delighted.",
+        3: 'You never know what the future holds."',
+        4: '"We cannot scan who the people are.',
+        5: 'They come without passports," said Neugebauer.',
+    }
+    got = attribute_all(sentences, english, "de")
+    assert [got[n].speaker for n in (1, 2, 3)] == ["Marvel boss Kevin Feige"] * 3
+    assert [got[n].kind for n in (2, 3)] == ["report", "quote"]  # quote: with its marks only
+    assert [got[n].speaker for n in (4, 5)] == ["Neugebauer", "Neugebauer"]  # the closer's
