@@ -143,15 +143,26 @@ def _english_form(name: str, english: str) -> str:
                     if previous.casefold() in _cues.STOP or previous.endswith((",", ";", ":", ".")):
                         break
                     start -= 1
-                end = i + 1
-                while end < len(words) and end - i < 3 and words[end][:1].isupper():
+                whole = word.strip(".,;:!?'’\"“”()").casefold() == key.casefold()
+                end = i + 1  # "der Polarforscher": "the polar explorer", a compound's rest too
+                while end < len(words) and end - i < 3 and _goes_on(words[end], end - i, whole):
                     end += 1
                 phrase = _tidy(" ".join(words[start:end]))
-                whole = word.strip(".,;:!?'’\"“”()").casefold() == key.casefold()
                 if not whole and phrase.islower() and (noun := _source_noun(name)):
                     return noun  # "Pressesprecher" as "a press": the compound's own noun
                 return phrase or name
     return name
+
+
+def _in_english(speaker: str) -> str:
+    """A speaker with each German name of a foreign place in English ("Moskaus" -> Moscow)."""
+    return re.sub(r"(?:'s|’s)$", "", english_place_names(speaker))
+
+
+def _goes_on(word: str, after: int, whole: bool) -> bool:
+    """Whether a speaker phrase goes on to `word`: a name, or a compound's second word."""
+    bare = word.strip(".,;:!?'’\"“”()")
+    return word[:1].isupper() or (not whole and after == 1 and bare.isalpha())
 
 
 def _proper_name(source: str, known: str) -> str:
@@ -161,12 +172,6 @@ def _proper_name(source: str, known: str) -> str:
     words, verbatim = source.split(), set(re.findall(r"[\w\-]+", known))
     kept = [i for i, w in enumerate(words) if w[:1].isupper() and w.strip(".,:;") in verbatim]
     return " ".join(words[kept[0] : kept[-1] + 1]) if kept else ""
-
-
-def _same_name(speaker: str, name: str) -> bool:
-    """Whether `speaker` has a word of `name` (by its first four letters, folded)."""
-    heads = {w[:4].casefold() for w in re.findall(r"[\w\-]+", speaker)}
-    return any(w[:4].casefold() in heads for w in name.split())
 
 
 def _speaking_subject(sentence: str, english: str) -> str:
@@ -264,7 +269,9 @@ def attribute(
             person = last_named is not None and _PERSON.fullmatch(last_named.speaker)
             found = last_named.speaker if person and last_named else f"the {age[1]}-year-old"
             return Attribution(found, cues[0], kind_of(sentence, named=True), named=True)
-        if (name := _proper_name(source, f"{known} {english}")) and not _same_name(found, name):
+        heads = {w[:4].casefold() for w in re.findall(r"[\w\-]+", found)}  # a word of the name?
+        name = _proper_name(source, f"{known} {english}")
+        if name and not any(w[:4].casefold() in heads for w in name.split()):
             found = ""  # the English names another ("Parents who ... said"): the cue's name
         if not found or not _names_in(found, sentence):
             said_by, found = found, _english_form(source, english) if english else source
@@ -331,10 +338,8 @@ def attribute_all(
         previous = out[number] = got
         previous_number = number
         last_named = got if got.named else last_named
-    # A speaker in the source's words names a foreign place in English ("Pjöngjang"), once
-    # every speaker is settled (continued, titled, taken from ahead).
-    out = _named_ahead(_quotations(out, sentences), sentences)
-    return {n: _in_english(a) for n, a in out.items()}
+    out = _named_ahead(_quotations(out, sentences), sentences)  # then places in English
+    return {n: replace(a, speaker=_in_english(a.speaker)) for n, a in out.items()}
 
 
 def _quotations(
@@ -361,12 +366,6 @@ def _quotations(
                     out[n] = Attribution(named[0].speaker, "", kind, named=True)
             span = []
     return out
-
-
-def _in_english(got: Attribution) -> Attribution:
-    """`got` with each German name of a foreign place in its speaker in English."""
-    speaker = re.sub(r"(?:'s|’s)$", "", english_place_names(got.speaker))  # "Moskaus"
-    return got if speaker == got.speaker else replace(got, speaker=speaker)
 
 
 def _title_holder(sentence: str, earlier: str, last_named: Attribution | None) -> str:

@@ -743,3 +743,12 @@ def test_a_quotation_over_several_sentences_is_its_speakers_throughout() -> None
     assert [got[n].speaker for n in (1, 2, 3)] == ["Marvel boss Kevin Feige"] * 3
     assert [got[n].kind for n in (2, 3)] == ["report", "quote"]  # quote: with its marks only
     assert [got[n].speaker for n in (4, 5)] == ["Neugebauer", "Neugebauer"]  # the closer's
+
+
+def test_a_compound_rendered_as_two_english_words_is_the_whole_speaker() -> None:
+    got = attribute(
+        "Die Bewegung sei ein Segen, sagte der Polarforscher.",
+        "The movement was a blessing, said the polar explorer.",
+        "de",
+    )
+    assert got.speaker == "the polar explorer"
