@@ -49,7 +49,9 @@ def find_cues(sentence: str, language: str) -> list[str]:
     found: list[tuple[int, str]] = []
     for pattern in _cues.PATTERNS.get(language, []):
         for match in pattern.finditer(sentence):
-            text = match.group(0).strip()
+            text, before = match.group(0).strip(), sentence[: match.start()].strip()
+            if _cues.VERB_FIRST.match(text) and _cues.subject_before(before):
+                continue  # "Ajit Pai hat die Bundesregierung gewarnt": an object, not a source
             if not any(start <= match.start() < start + len(t) for start, t in found):
                 found.append((match.start(), text))
     return [text for _, text in sorted(found)]

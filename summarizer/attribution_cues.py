@@ -35,6 +35,7 @@ __all__ = [
     "GERMAN",
     "NAME",
     "NOT_SUBJECT",
+    "OPENERS",
     "PARTICIPLES",
     "PATTERNS",
     "PRONOUN",
@@ -47,6 +48,8 @@ __all__ = [
     "SUBJECT_VERBS",
     "TITLE_ONLY",
     "VERBS",
+    "VERB_FIRST",
+    "subject_before",
 ]
 
 ART = r"(?:(?:der|die|das|des|dem|den|ein|eine|einer|eines|einem)\s+)"
@@ -110,6 +113,31 @@ GERMAN = [
     rf"\b(?:geht|ging|gehe)\s+(?:{ADVERB}\s+)?aus\s+{DOCUMENT}\s+hervor\b",
     rf"\b[Ww]ie\s+aus\s+{DOCUMENT}\s+hervorgeht\b",
 ]
+# A verb of saying (or "hat") whose sentence named its subject before it takes an object, not
+# its speaker, after it: "Ajit Pai hat die Bundesregierung gewarnt", "Xi Jinping verkündete
+# die Eröffnung", "Der Sprecher sagte der Zeitung". A clause opened otherwise ("Am Freitag
+# sagte Kim", "Das bestätigte der Sprecher", "…“, sagte Kim") puts the subject after the verb.
+VERB_FIRST = re.compile(rf"^(?:{VERBS}|entgegnete|erwiderte|ergänzte|hatte|hat|habe|hätte)\b")
+OPENERS = re.compile(
+    r"^(?:Am|Im|Zuvor|Dazu|Später|Nun|Jetzt|Dann|Außerdem|Zudem|Gestern|Heute|Dies|Das|Dem|Den|"
+    r"So|Auch|Nach|Bei|Vor|In|An|Auf|Mit|Zuletzt|Bereits|Schon|Damals|Daraufhin|Anschließend|"
+    r"Weiter|Laut|Wie|Für|Gegenüber|Unterdessen|Inzwischen|Derweil|Dabei|Darüber|Demnach|"
+    r"Trotzdem|Doch|Aber|Und|Allerdings|Bisher|Seit|Während|Erst|Noch|Zugleich|Ebenfalls|"
+    r"Vergangene[nr]?|Letzte[nr]?|Diese[nrs]?|Deshalb|Daher|Darauf|Hierzu|Dort|Hier|\d)\b"
+)
+_APPOSED = re.compile(  # "Der Chef der Behörde, Ajit Pai," (a name between the commas)
+    r"^(?:Der|Die|Ein|Eine)\b[^,;:\"“”„]*,\s*[A-ZÄÖÜ][\w\-.']*(?:\s+[A-ZÄÖÜ][\w\-.']*){0,3},$"
+)
+
+
+def subject_before(before: str) -> bool:
+    """Whether the words of a sentence `before` a verb of saying are its subject ("Der Chef
+    der Behörde, Ajit Pai,"; not "Am Freitag", "…“," or a clause)."""
+    if not before or OPENERS.match(before):
+        return False
+    return not re.search(r"[,;:\"“”„]", before) or bool(_APPOSED.match(before))
+
+
 # The source of a document cue: the last name before "hervor" ("... des Ministeriums").
 DOCUMENT_SOURCE = re.compile(r"(?P<source>[A-ZÄÖÜ][\w\-]*(?:\s+[A-ZÄÖÜ][\w\-]*){0,3})\s+hervor")
 EN_NAME = r"(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}"

@@ -752,3 +752,27 @@ def test_a_compound_rendered_as_two_english_words_is_the_whole_speaker() -> None
         "de",
     )
     assert got.speaker == "the polar explorer"
+
+
+def test_a_noun_after_a_verb_whose_subject_came_first_is_its_object() -> None:
+    pai = (
+        "Der Chef der US-Behörde FCC, Ajit Pai, hat die Bundesregierung davor gewarnt, dem "
+        "Konzern zu vertrauen."
+    )
+    assert find_cues(pai, "de") == []
+    got = attribute(pai, "Ajit Pai, head of the FCC, has warned the government.", "de")
+    assert got.speaker == "Ajit Pai"
+    assert find_cues("Xi Jinping persönlich verkündete die Eröffnung des Projekts.", "de") == []
+    assert find_cues("Der Sprecher sagte der Zeitung, es gehe voran.", "de") == [
+        "Der Sprecher sagte"
+    ]
+    # The subject after the verb still speaks: after a clause, an opener or a quotation.
+    for sentence, cue in (
+        ("Es gehe voran, sagte der Sprecher.", "sagte der Sprecher"),
+        (
+            "Das bestätigte am Freitag ein Pressesprecher.",
+            "bestätigte am Freitag ein Pressesprecher",
+        ),
+        ('"Wir kommen", sagte Kim.', "sagte Kim"),
+    ):
+        assert find_cues(sentence, "de") == [cue]
