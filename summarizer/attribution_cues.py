@@ -41,6 +41,7 @@ __all__ = [
     "PRONOUN",
     "PRONOUNS",
     "PRONOUN_START",
+    "REPLY_VERBS",
     "SOURCE_NOUNS",
     "SOURCE_PREFIXES",
     "STOP",
@@ -49,6 +50,7 @@ __all__ = [
     "TITLE_ONLY",
     "VERBS",
     "VERB_FIRST",
+    "WRITING_VERBS",
     "subject_before",
 ]
 
@@ -74,6 +76,8 @@ VERBS = (
     r"meinte|erläuterte|unterstrich|behauptete|behauptet|verkündete|berichten|melden|erklären|"
     r"betonen|warnen|kritisieren|fordern"
 )
+REPLY_VERBS = r"entgegnete|erwiderte|ergänzte"  # only before their subject: "…, entgegnete X"
+WRITING_VERBS = r"schrieb|schreibt|twitterte"  # only after what was written: "…, schrieb X"
 SUBJECT_VERBS = (  # "Die USA werfen Nordkorea vor", "Pjöngjang weist die Vorwürfe zurück"
     r"werfen|wirft|warfen|beschuldigen|beschuldigt|beschuldigte|bestreiten|bestreitet|"
     r"bestritt|bestritten|dementierte|dementiert|weist|wies|wiesen|weisen"
@@ -96,10 +100,10 @@ GERMAN = [
     rf"\b[Ww]ie\s+{NAME}(?:\s+(?!(?:der|die|das|den|dem)\s)[\w\-]+){{0,6}}?\s+"
     r"(?:berichtete|berichtet|mitteilte|mitteilt|meldete|meldet|erklärte|sagte|schreibt|"
     r"schrieb)\b",
-    rf"\b(?:{VERBS}|entgegnete|erwiderte|ergänzte)\s+(?:{ADVERB}\s+)?{NAME}",
+    rf"\b(?:{VERBS}|{REPLY_VERBS})\s+(?:{ADVERB}\s+)?{NAME}",
     # a verb of writing after what was written: "…, schrieb der Klub auf Twitter" (not
     # "McEwan schreibt Brexit-Roman")
-    rf"(?<=,\s)(?:schrieb|schreibt|twitterte)\s+(?:{ADVERB}\s+)?{NAME}",
+    rf"(?<=,\s)(?:{WRITING_VERBS})\s+(?:{ADVERB}\s+)?{NAME}",
     rf"\b(?:hatte|hat|habe|hätte)\s+[\"„“]?{NAME}[\"“”]?"
     rf"(?=\s+(?:[\w\-]+\s+){{0,5}}?(?:{PARTICIPLES})\b)",  # "unter Berufung auf Insider"
     rf"\b[Nn]ach\s+{ADJ}{{0,2}}[A-ZÄÖÜ][\w\-]*(?:[Bb]erichten|[Ii]nformationen)\b",
@@ -117,7 +121,7 @@ GERMAN = [
 # its speaker, after it: "Ajit Pai hat die Bundesregierung gewarnt", "Xi Jinping verkündete
 # die Eröffnung", "Der Sprecher sagte der Zeitung". A clause opened otherwise ("Am Freitag
 # sagte Kim", "Das bestätigte der Sprecher", "…“, sagte Kim") puts the subject after the verb.
-VERB_FIRST = re.compile(rf"^(?:{VERBS}|entgegnete|erwiderte|ergänzte|hatte|hat|habe|hätte)\b")
+VERB_FIRST = re.compile(rf"^(?:{VERBS}|{REPLY_VERBS}|hatte|hat|habe|hätte)\b")
 OPENERS = re.compile(
     r"^(?:Am|Im|Zuvor|Dazu|Später|Nun|Jetzt|Dann|Außerdem|Zudem|Gestern|Heute|Dies|Das|Dem|Den|"
     r"So|Auch|Nach|Bei|Vor|In|An|Auf|Mit|Zuletzt|Bereits|Schon|Damals|Daraufhin|Anschließend|"
@@ -183,7 +187,7 @@ CUE_WORDS = re.compile(
     r"\b(?:[Ll]aut|[Nn]ach|Angaben|Ansicht|Meinung|Einschätzung|Auffassung|Darstellung|Worten|"
     r"zufolge|[Ww]ie|[Ss]o|heißt|hieß|Von|es|in|mitteilte|[Aa]uch|seine[sr]?|ihre[sr]?|"
     r"geht|ging|gehe|aus|hervor|hervorgeht|"
-    rf"{VERBS}|{SUBJECT_VERBS}|{ADVERB}|{PARTICIPLES}|entgegnete|erwiderte|ergänzte|schrieb|schreibt|twitterte|"
+    rf"{VERBS}|{SUBJECT_VERBS}|{ADVERB}|{PARTICIPLES}|{REPLY_VERBS}|{WRITING_VERBS}|"
     r"hatte|hat|habe|hätte|[Dd]er|[Dd]ie|[Dd]as|[Dd]es|[Dd]em|[Dd]en|ein|eine|einer|eines|einem|"
     r"wird|wurde|zitiert|mehrere|einige|viele)\b"
 )
