@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from summarizer import attribution_cues as _cues
-from summarizer.claim_kind import QUOTE_MARKS, Kind, kind_of
+from summarizer.claim_kind import Kind, kind_of, turns_quotation
 from summarizer.place_names import english_place_names
 
 __all__ = ["OUTLET", "Attribution", "attribute", "attribute_all", "find_cues", "speech_subject"]
@@ -232,8 +232,7 @@ _PERSON = re.compile(r"[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+){0,3}")
 def _quoting(sentence: str) -> bool:
     """Whether `sentence` quotes someone: a quotation left open (its sentences go on) or
     closed on words ("quote" by `kind_of`); not one quoted term ("Seestern") or name."""
-    marks = QUOTE_MARKS.findall(sentence)
-    return len(marks) % 2 == 1 or (bool(marks) and kind_of(sentence, named=True) == "quote")
+    return turns_quotation(sentence) or kind_of(sentence, named=True) == "quote"
 
 
 _PERSONAL_START = re.compile(r"(?:Er|Sie)\s")
@@ -351,20 +350,19 @@ def _quotations(
     Man weiß nie.“, sagte Feige.") is its speaker's in every sentence: the one its closing
     (else its opening) sentence names, for the sentences with no cue of their own; a
     sentence without quotation marks of its own is its `report`."""
-    span: list[int] = []
-    texts = {number: text for number, _, text in sentences}
+    span: list[tuple[int, str]] = []  # the open quotation's sentences
     for i, (number, paragraph, text) in enumerate(sentences):
         if span and paragraph != sentences[i - 1][1]:
             span = []  # a quotation left open ends with its paragraph
-        opened = bool(span) or len(QUOTE_MARKS.findall(text)) % 2 == 1
-        if not opened:
+        turns = turns_quotation(text)
+        if not (span or turns):
             continue
-        span.append(number)
-        if len(span) > 1 and len(QUOTE_MARKS.findall(text)) % 2 == 1:  # closed here
-            named = [out[n] for n in (span[-1], span[0]) if out[n].named and out[n].cue]
-            for n in span if named else []:
+        span.append((number, text))
+        if len(span) > 1 and turns:  # closed here
+            named = [a for a in (out[span[-1][0]], out[span[0][0]]) if a.named and a.cue]
+            for n, quoted in span if named else []:
                 if not out[n].cue:
-                    kind = kind_of(texts[n], named=True)  # "quote" only with its marks
+                    kind = kind_of(quoted, named=True)  # "quote" only with its marks
                     out[n] = Attribution(named[0].speaker, "", kind, named=True)
             span = []
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-__all__ = ["QUOTE_MARKS", "Kind", "kind_of"]
+__all__ = ["QUOTE_MARKS", "Kind", "kind_of", "turns_quotation"]
 
 Kind = Literal["statement", "quote", "allegation", "denial", "report"]
 
@@ -51,6 +51,11 @@ def _quoted(sentence: str) -> list[tuple[int, str]]:
     return [(a, sentence[a + 1 : b]) for a, b in zip(marks[::2], marks[1::2], strict=False)]
 
 
+def turns_quotation(sentence: str) -> bool:
+    """Whether `sentence` opens or closes a quotation: an odd number of quotation marks."""
+    return len(QUOTE_MARKS.findall(sentence)) % 2 == 1
+
+
 def kind_of(sentence: str, *, named: bool) -> Kind:
     """The kind of a claim on `sentence`; `named`: someone other than the outlet asserts it."""
     if _DENIAL.search(sentence):
@@ -64,7 +69,7 @@ def kind_of(sentence: str, *, named: bool) -> Kind:
         and not _TITLE_BEFORE.search(sentence[max(0, start - 30) : start])
         and not (_NAME_ONLY.fullmatch(text.strip()) and _NOUN_BEFORE.search(sentence[:start]))
     ]
-    ends = len(QUOTE_MARKS.findall(sentence)) % 2 == 1 and _QUOTE_ENDS.match(sentence)
+    ends = turns_quotation(sentence) and _QUOTE_ENDS.match(sentence)
     if quoted or ends:
         return "quote"
     return "report" if named else "statement"
