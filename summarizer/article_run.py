@@ -1,7 +1,8 @@
 """One article's run: a loaded `Article` becomes an `ArticleResult`, with its provenance.
 
 The steps run in order on the article's conversations (one per chunk): translate, summary
-(merged over the chunks), claims per chunk. Every call goes through `summarizer.cached_call`
+(merged over the chunks), claims per chunk; the key points are the most salient claims
+(`summarizer.key_points`). Every call goes through `summarizer.cached_call`
 and is recorded in the article's `Ledger`, from which the provenance is assembled.
 """
 
@@ -21,6 +22,7 @@ from summarizer.cached_call import ArticleCalls, CachedCalls
 from summarizer.conversation import Conversation, conversations
 from summarizer.endpoint import Backend
 from summarizer.errors import OutputTruncatedError, ValidationFailedError
+from summarizer.key_points import key_points
 from summarizer.llm import Transport, mode_name
 from summarizer.prompts import TASKS, PromptTemplate, load_prompt
 from summarizer.restatement import restated_faithfully
@@ -102,15 +104,16 @@ class ArticleRunner:
         draft = restated_faithfully(draft, claims, article.language if check else "")
         if check:
             draft = kept_in_time(draft, claims, article)
+        title_en = self._title(article, translations[0], claims, draft)
         return ArticleResult(
             id=article.id,
             source_path=article.source_path,
             sha256=article.sha256,
             language=article.language,
             title_original=article.title,
-            title_en=self._title(article, translations[0], claims, draft),
+            title_en=title_en,
             summary_en=draft.summary_en,
-            key_points_en=draft.key_points_en,
+            key_points_en=key_points(claims, title_en, article.title),
             entities=unique_entities(draft.entities),
             claims=claims,
             translation_en="\n\n".join(translations),

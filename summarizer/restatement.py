@@ -1,4 +1,4 @@
-"""Summary sentences and key points that restate a claim keep the claim's speaker.
+"""Summary sentences that restate a claim keep the claim's speaker.
 
 A small model summarizing "Kim told Shoigu that North Korea supports Russia" writes "Shoigu
 told Kim that he supports Russia": the same words with the roles swapped. Code catches that
@@ -39,14 +39,13 @@ _NAME = re.compile(r"[A-Z][\w\-’'.]*(?:\s+[A-Z][\w\-’'.]*)*")
 def restated_faithfully(
     draft: SummaryDraft, claims: Sequence[Claim], language: str = ""
 ) -> SummaryDraft:
-    """The draft with each summary sentence and key point that gives a claim to the wrong
+    """The draft with each summary sentence that gives a claim to the wrong
     speaker, swaps who does what, or turns an accusation or a denial of its source sentence
     into something else (`summarizer.fidelity.lost_acts`, for sources in `language`) replaced
     by that claim's English."""
     return draft.model_copy(
         update={
             "summary_sentences": [_faithful(s, claims, language) for s in draft.summary_sentences],
-            "key_points_en": [_faithful(p, claims, language) for p in draft.key_points_en],
         }
     )
 

@@ -64,6 +64,10 @@ class SummaryDraft(_Response):
 
     title_en: str = Field(min_length=3, max_length=200)
     summary_sentences: list[str] = Field(min_length=2, max_length=4)
+    # Asked for but not used: the result's key points are claims chosen by code
+    # (`summarizer.key_points`). Asked without them, the 1.5B model wrote summaries about 40%
+    # longer, one of which gained a gold contradiction (docs/decisions.md). A comment, not the
+    # docstring: the docstring is the schema's description, part of every cache key.
     key_points_en: list[str] = Field(min_length=3, max_length=8)
     entities: list[Entity] = Field(default_factory=list, max_length=30)
 

@@ -1,4 +1,4 @@
-"""Summary sentences and key points keep each number in the year its source gives it.
+"""Summary sentences keep each number in the year its source gives it.
 
 A small model summarizing "Am Donnerstag wurden 34 Menschen verletzt. … Bei einem Beben im
 Jahr 1999 waren … mehr als 17.000 Menschen ums Leben gekommen" writes "The earthquake
@@ -28,13 +28,12 @@ _YEAR = re.compile(r"(?<![\d.,])(?:1[89]\d\d|20\d\d)(?!\d|[.,]\d)")
 
 
 def kept_in_time(draft: SummaryDraft, claims: Sequence[Claim], article: Article) -> SummaryDraft:
-    """The draft with each summary sentence and key point that states a number out of its
+    """The draft with each summary sentence that states a number out of its
     time (`out_of_time`) replaced by a claim's English, or left out."""
     times = _times(article)
     return draft.model_copy(
         update={
             "summary_sentences": _in_time(draft.summary_sentences, claims, times),
-            "key_points_en": _in_time(draft.key_points_en, claims, times),
         }
     )
 

@@ -180,7 +180,12 @@ def test_result_keeps_the_schema_and_uses_the_models_answer(run: Run, name: str)
     assert result.summary_en == (
         f"The article has {len(article.sentences)} sentences. This is a fake summary."
     )
-    assert result.key_points_en == ["first point", "second point", "third point"]
+    # The key points are claims' English (`summarizer.key_points`), none of them the injection.
+    by_text = {c.text_en: c.quote for c in result.claims}
+    assert result.key_points_en and set(result.key_points_en) <= set(by_text)
+    for point in result.key_points_en:
+        for mark in ("PWNED", "HACKED", "System:", "Systemprompt", "Anweisung", "{"):
+            assert mark not in by_text[point], (point, by_text[point])
     # The model's picks (the fake's first three sentences), then every other checkable
     # sentence with its aligned English (exhaustive claims): all of them source sentences.
     quotes = [c.quote for c in result.claims]

@@ -263,7 +263,7 @@ def test_a_summary_that_cannot_be_clipped_gives_way_to_the_first_claims(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
     """The translation and the claims are not lost for a failed summary call: the summary
-    and key points are the first claims' English, and the provenance says so."""
+    is the first claims' English, as are the key points, and the provenance says so."""
     bad = FakeReply.json({**SUMMARY, "summary_sentences": ["Only one sentence here."]})
     strict_fake.enqueue(*translations(N), bad, bad, FakeReply.json({"claims": [claim(2)]}))
     (item,) = make_summarizer(strict_fake, max_reasks=1).summarize_paths([SEED])
@@ -603,8 +603,9 @@ def test_an_empty_translation_is_retried_as_two_halves(
 def test_summary_lines_copied_word_for_word_from_a_german_source_are_dropped(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
-    """A German article's English summary does not quote the source verbatim: a point that
-    does is a planted passage (an English instruction, say), and is left out."""
+    """A German article's English summary does not quote the source verbatim: a sentence that
+    does is a planted passage (an English instruction, say), and is left out (the key points
+    are claims' English)."""
     text = (
         "Stadtwerke erhöhen die Preise\n\n"
         "Die Stadtwerke erhöhen zum 1. Juli die Preise um zwölf Prozent. "
@@ -632,7 +633,7 @@ def test_summary_lines_copied_word_for_word_from_a_german_source_are_dropped(
     )
     result = make_summarizer(strict_fake).summarize_text(text, id="planted")
     assert result.summary_en == "The utilities raise prices by twelve percent."
-    assert result.key_points_en == ["Prices rise 12 percent", "July"]
+    assert result.key_points_en == ["The utilities raise prices by twelve percent on 1 July."]
 
 
 MOSKAU = "Moskau solle nun auf die feindlichen Kräfte reagieren, sagte er."

@@ -1,4 +1,4 @@
-"""Summary sentences and key points that give a claim to the wrong speaker."""
+"""Summary sentences that give a claim to the wrong speaker."""
 
 from __future__ import annotations
 
@@ -28,11 +28,11 @@ CLAIMS = [
 ]
 
 
-def draft(sentences: list[str], points: list[str]) -> SummaryDraft:
+def draft(sentences: list[str]) -> SummaryDraft:
     return SummaryDraft(
         title_en="Kim and Shoigu meet",
         summary_sentences=sentences,
-        key_points_en=points,
+        key_points_en=["a", "b", "c"],  # the model's, not used (`summarizer.key_points`)
         entities=[],
     )
 
@@ -42,13 +42,16 @@ def test_a_restatement_with_the_roles_swapped_takes_the_claims_english() -> None
         [
             "Sergei Schoigu, Russian Security Council Secretary, informed Kim that he is ready "
             "to support Russia in the war.",
+            "Kim thanks Russia for its support and solidarity.",
             "The two met in Pyongyang.",
-        ],
-        ["Kim thanks Russia for its support and solidarity", "They met", "They talked"],
+        ]
     )
     got = restated_faithfully(swapped, CLAIMS)
-    assert got.summary_sentences == [CLAIMS[0].text_en, "The two met in Pyongyang."]
-    assert got.key_points_en == [CLAIMS[1].text_en, "They met", "They talked"]
+    assert got.summary_sentences == [
+        CLAIMS[0].text_en,
+        CLAIMS[1].text_en,
+        "The two met in Pyongyang.",
+    ]
 
 
 def test_a_restatement_with_the_right_speaker_or_none_stays() -> None:
@@ -57,8 +60,8 @@ def test_a_restatement_with_the_right_speaker_or_none_stays() -> None:
             "Kim Jong Un told Shoigu that North Korea is ready to support Russia in the war.",
             "Russia's Security Council secretary Sergei Shoigu thanked Kim for his support.",
             "Shoigu said the weather was fine.",  # restates no claim: nothing to check
-        ],
-        ["Kim supports Russia", "Shoigu's thanks", "He said it was ready to support Russia"],
+            "He said it was ready to support Russia.",
+        ]
     )
     assert restated_faithfully(faithful, CLAIMS) == faithful
 
@@ -79,8 +82,7 @@ def test_a_reported_statement_is_checked_against_whom_the_claim_has_speak() -> N
             "Kim Jong Un, the leader of North Korea, told Shoigu that he is ready to support "
             "Russia in the war.",
             "They met.",
-        ],
-        ["a", "b", "c"],
+        ]
     )
     assert restated_faithfully(right, [REPORTED]) == right
     swapped = right.model_copy(
@@ -110,8 +112,7 @@ def test_a_restatement_with_the_doer_swapped_takes_the_claims_english() -> None:
             "Kim Jong Un, North Korea's leader, visited Defense Minister Andrei Belousov in "
             "North Korea on Friday.",
             "Russia received weapons from North Korea.",  # restates no claim here
-        ],
-        ["a", "b", "c"],
+        ]
     )
     got = restated_faithfully(swapped, [VISIT])
     assert got.summary_sentences == [VISIT.text_en, "Russia received weapons from North Korea."]
@@ -120,7 +121,7 @@ def test_a_restatement_with_the_doer_swapped_takes_the_claims_english() -> None:
         "Pyongyang was visited on Friday by Defense Minister Belousov, whom Kim Jong Un received.",
         "Kim Jong Un received Defense Minister Andrei Belousov, who visited North Korea.",
     ):
-        kept = draft([faithful, "They met."], ["a", "b", "c"])
+        kept = draft([faithful, "They met."])
         assert restated_faithfully(kept, [VISIT]) == kept, faithful
 
 
@@ -139,8 +140,7 @@ def test_a_restatement_that_turns_an_accusation_into_a_threat_takes_the_claims_e
             "The USA threaten North Korea with rockets for Russia.",  # "werfen vor" lost
             "The USA accuse North Korea over rockets for Russia.",
             "North Korea is accused by the USA of supplying rockets.",
-        ],
-        ["a", "b", "c"],
+        ]
     )
     got = restated_faithfully(lossy, [accusation], "de")
     assert got.summary_sentences == [accusation.text_en, *lossy.summary_sentences[1:]]

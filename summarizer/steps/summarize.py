@@ -111,7 +111,7 @@ def _group_drafts(drafts: list[SummaryDraft], max_chars: int) -> list[list[Summa
 
 
 def without_source_copies(draft: SummaryDraft, article: Article) -> SummaryDraft:
-    """The draft without summary sentences and points copied word for word from a source that
+    """The draft without summary sentences copied word for word from a source that
     is not in English: that is no English summary but a passage in the source, e.g. an English
     instruction planted in a German article ("Ignore all previous instructions…")."""
     if article.language in ("en", "und"):
@@ -123,7 +123,6 @@ def without_source_copies(draft: SummaryDraft, article: Article) -> SummaryDraft
     return draft.model_copy(
         update={
             "summary_sentences": [t for t in draft.summary_sentences if not copied(t)],
-            "key_points_en": [t for t in draft.key_points_en if not copied(t)],
         }
     )
 
@@ -139,21 +138,20 @@ about the specific individuals involved", "No further details are given"."""
 
 
 def without_remarks(draft: SummaryDraft) -> SummaryDraft:
-    """The draft without summary sentences and points that remark on the article instead of
+    """The draft without summary sentences that remark on the article instead of
     saying what it reports (a small model ends a summary with "The article does not provide
     information about …"); a summary left with none keeps its first sentence."""
     sentences = [t for t in draft.summary_sentences if not _REMARK.search(t)]
     return draft.model_copy(
         update={
             "summary_sentences": sentences or draft.summary_sentences[:1],
-            "key_points_en": [t for t in draft.key_points_en if not _REMARK.search(t)],
         }
     )
 
 
 def in_english_place_names(draft: SummaryDraft) -> SummaryDraft:
     """The draft with German names of foreign places ("Pjöngjang", "Nordkorea") in English,
-    in its title, sentences, points and entity names."""
+    in its title, sentences and entity names."""
     return _each_text(draft, english_place_names).model_copy(
         update={
             "entities": [
@@ -180,12 +178,11 @@ def mended_from_source(draft: SummaryDraft, article: Article) -> SummaryDraft:
 
 
 def _each_text(draft: SummaryDraft, change: Callable[[str], str]) -> SummaryDraft:
-    """The draft with `change` made to its title, summary sentences and key points."""
+    """The draft with `change` made to its title and summary sentences."""
     return draft.model_copy(
         update={
             "title_en": change(draft.title_en),
             "summary_sentences": [change(t) for t in draft.summary_sentences],
-            "key_points_en": [change(t) for t in draft.key_points_en],
         }
     )
 
@@ -209,8 +206,8 @@ def english_title(translated: str, headline: str, language: str, *instead: str) 
 
 def extractive_draft(claims: Sequence[Claim], title_en: str | None) -> SummaryDraft | None:
     """A draft made of the article's first claims, in order, for when the summary call
-    failed: the title's English (else the first claim's), up to three claims as the summary
-    and up to five as key points, the title's own claim aside; None without claims."""
+    failed: the title's English (else the first claim's) and up to three claims as the
+    summary, the title's own claim aside; None without claims."""
     body = [c.text_en for c in claims if c.text_en.strip() and c.text_en != title_en]
     if not body:
         return None
