@@ -42,12 +42,17 @@ def restated_faithfully(
     """The draft with each summary sentence that gives a claim to the wrong
     speaker, swaps who does what, or turns an accusation or a denial of its source sentence
     into something else (`summarizer.fidelity.lost_acts`, for sources in `language`) replaced
-    by that claim's English."""
-    return draft.model_copy(
-        update={
-            "summary_sentences": [_faithful(s, claims, language) for s in draft.summary_sentences],
-        }
-    )
+    by that claim's English; a sentence that then says what one before it says, word for word,
+    is left out (a replaced "The United States has warned …" became the summary's next
+    sentence, "Ajit Pai … warned …", twice)."""
+    sentences: list[str] = []
+    for sentence in draft.summary_sentences:
+        faithful = _faithful(sentence, claims, language)
+        if " ".join(faithful.casefold().split()) not in {
+            " ".join(s.casefold().split()) for s in sentences
+        }:
+            sentences.append(faithful)
+    return draft.model_copy(update={"summary_sentences": sentences})
 
 
 def _faithful(text: str, claims: Sequence[Claim], language: str) -> str:

@@ -54,6 +54,19 @@ def test_a_restatement_with_the_roles_swapped_takes_the_claims_english() -> None
     ]
 
 
+def test_a_replaced_sentence_that_repeats_another_is_left_out() -> None:
+    """The replacement is the claim's English, which the model's next sentence may already
+    be: the summary says it once."""
+    repeated = draft(
+        [
+            "Sergei Schoigu told Kim that he is ready to support Russia in the war.",
+            "Kim assured Shoigu that North Korea is ready to support Russia in the war.",
+        ]
+    )
+    got = restated_faithfully(repeated, CLAIMS)
+    assert got.summary_sentences == [CLAIMS[0].text_en]
+
+
 def test_a_restatement_with_the_right_speaker_or_none_stays() -> None:
     faithful = draft(
         [
