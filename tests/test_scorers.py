@@ -29,7 +29,15 @@ from summarizer.evaluation.scorers import (
 )
 from summarizer.evaluation.scorers.attribution import has_quotation_marks
 from summarizer.evaluation.scorers.language import looks_german
-from summarizer.schema import ArticleResult, Attempts, Claim, Entity, Provenance, Usage
+from summarizer.schema import (
+    ArticleResult,
+    Attempts,
+    Claim,
+    Entity,
+    Provenance,
+    RemovedSpan,
+    Usage,
+)
 
 SOURCE = (
     "Belousow tritt zurück\n\n"
@@ -413,6 +421,32 @@ def test_reference_chrf_without_titles_starts_at_the_first_paragraph() -> None:
     score = reference_chrf(titled, rec)
     assert score is not None
     assert score.chrf == pytest.approx(100.0)
+
+
+def test_reference_chrf_starts_at_its_first_paragraph() -> None:
+    # headline, dateline, caption, then the two paragraphs the reference translates
+    raw = "Belousov resigns\n\nFriday, 27 September\n\nA caption.\n\nP eins.\n\nP zwei.\n"
+    rec = record(reference={"title_en": "Belousov resigns", "paragraphs_en": ["P one.", "P two."]})
+    english = "Belousov resigns\n\nFriday, September 27\n\nA caption.\n\nP one.\n\nP two."
+    res = result(translation_en=english)
+    misaligned = reference_chrf(res, rec, raw)
+    assert misaligned is not None and misaligned.chrf < 80
+    rec = record(
+        reference={
+            "title_en": "Belousov resigns",
+            "paragraphs_en": ["P one.", "P two."],
+            "first_paragraph": 4,
+        }
+    )
+    score = reference_chrf(res, rec, raw)
+    assert score is not None
+    assert (score.aligned, score.chrf) == (True, pytest.approx(100.0))
+    # the dateline removed as boilerplate: the teaser is the translation's third paragraph
+    start = raw.index("Friday")
+    removed = [RemovedSpan(start=start, end=raw.index("\n", start), reason="dateline")]
+    cut = result(translation_en=english.replace("Friday, September 27\n\n", ""), removed=removed)
+    score = reference_chrf(cut, rec, raw)
+    assert score is not None and score.chrf == pytest.approx(100.0)
 
 
 def test_reference_chrf_with_missing_paragraph_or_no_reference() -> None:

@@ -117,6 +117,14 @@ class ReferenceTranslation(_Strict):
 
     title_en: str | None = None
     paragraphs_en: list[str] = Field(min_length=1)
+    first_paragraph: int | None = Field(
+        None,
+        ge=1,
+        description="The article's paragraph (its non-empty lines numbered from 1, the headline "
+        "included) that paragraphs_en[0] translates, when paragraphs that are not news (a "
+        "dateline, a photo caption) come between the headline and it; unset: the first "
+        "paragraph after the headline.",
+    )
 
 
 class GoldRecord(_Strict):

@@ -74,7 +74,7 @@ def score_gold(
     entities = entity_recall(result, record)
     numbers = number_recall(result, record)
     leaks = leak_count(result, record)
-    reference = reference_chrf(result, record)
+    reference = reference_chrf(result, record, raw_text)
     speakers = speaker_accuracy(result, record)
     kinds = kind_accuracy(result, record)
     contradictions = contradiction_count(result, record)

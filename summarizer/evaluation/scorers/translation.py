@@ -75,21 +75,47 @@ def translation_chrf(hypothesis: list[str], references: list[list[str]]) -> Tran
     )
 
 
-def reference_chrf(result: ArticleResult, record: GoldRecord) -> TranslationScore | None:
+def reference_chrf(
+    result: ArticleResult, record: GoldRecord, raw_text: str = ""
+) -> TranslationScore | None:
     """chrF of the result's title and first translated paragraphs against `record.reference`.
 
     None when the record has no reference. With a reference title, `title_en` is scored as
     the first segment against it. `translation_en`'s first paragraph is the headline whenever
     the reference has a title or the pipeline detected one (`title_original`), so body
-    paragraphs then start at index 1; the next `len(paragraphs_en)` of them are scored.
+    paragraphs then start at index 1; the next `len(paragraphs_en)` of them are scored. A
+    reference with `first_paragraph` starts at the translation of that paragraph of the
+    article instead (`raw_text`, the input the result's removed spans index, tells which
+    paragraphs boilerplate removal took out before it).
     """
     reference = record.reference
     if reference is None:
         return None
     paragraphs = [p.strip() for p in result.translation_en.split("\n\n") if p.strip()]
     has_title = reference.title_en is not None or result.title_original is not None
-    body = paragraphs[int(has_title) :][: len(reference.paragraphs_en)]
+    start = int(has_title)
+    if reference.first_paragraph is not None:
+        start = _kept_index(raw_text, result, reference.first_paragraph)
+    body = paragraphs[start:][: len(reference.paragraphs_en)]
     hypothesis, expected = body, list(reference.paragraphs_en)
     if reference.title_en is not None:
         hypothesis, expected = [result.title_en, *body], [reference.title_en, *expected]
     return translation_chrf(hypothesis, [expected])
+
+
+def _kept_index(raw_text: str, result: ArticleResult, number: int) -> int:
+    """The index, among the paragraphs the pipeline kept, of the article's paragraph `number`
+    (its non-empty lines numbered from 1): those before it that one removed span covers
+    whole are not counted."""
+    lines: list[tuple[int, int]] = []
+    offset = 0
+    for line in raw_text.split("\n"):
+        if line.strip():
+            start = offset + len(line) - len(line.lstrip())
+            lines.append((start, offset + len(line.rstrip())))
+        offset += len(line) + 1
+    gone = sum(
+        any(r.start <= start and end <= r.end for r in result.removed)
+        for start, end in lines[: number - 1]
+    )
+    return number - 1 - gone
