@@ -4,10 +4,11 @@ A news article puts what matters first (the inverted pyramid) and its headline n
 a claim ranks by its place in the article and by the headline's content words it shares,
 and the first `MAX_POINTS` by rank are the key points, in the article's order. The claims'
 English is the sentence-aligned, checked translation of their source sentences, so a key
-point says what the article says. The summary call's own points (the model still writes them,
-see `summarizer.tasks.SummaryDraft`) paraphrase the translation, sometimes wrongly ("accusing
-North Korea of threatening Russia", "KCNA stated that Kim had"), and they covered fewer gold
-facts than the same number of claims chosen this way (docs/decisions.md).
+point says what the article says. The summary call's own points (its prompt still lists them,
+but `summarizer.tasks.SummaryDraft` has no field for them) paraphrased the translation,
+sometimes wrongly ("accusing North Korea of threatening Russia", "KCNA stated that Kim had"),
+and they covered fewer gold facts than the same number of claims chosen this way
+(docs/decisions.md).
 """
 
 from __future__ import annotations

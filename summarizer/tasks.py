@@ -64,14 +64,15 @@ class SummaryDraft(_Response):
 
     title_en: str = Field(min_length=3, max_length=200)
     summary_sentences: list[str] = Field(min_length=2, max_length=4)
-    # Asked for but not used: the result's key points are claims chosen by code
-    # (`summarizer.key_points`). Asked without them, the 1.5B model wrote summaries about 40%
-    # longer, one of which gained a gold contradiction (docs/decisions.md). A comment, not the
-    # docstring: the docstring is the schema's description, part of every cache key.
-    key_points_en: list[str] = Field(min_length=3, max_length=8)
+    # No key points: the result's are claims chosen by code (`summarizer.key_points`). The
+    # summary prompt still lists them, so that the model keeps its summary short (asked
+    # without them, the 1.5B model wrote summaries about 40% longer); the schema has no such
+    # field, so a grammar-constrained server never decodes them, and a model that writes them
+    # anyway has them ignored. A comment, not the docstring: the docstring is the schema's
+    # description, part of every cache key.
     entities: list[Entity] = Field(default_factory=list, max_length=30)
 
-    @field_validator("summary_sentences", "key_points_en")
+    @field_validator("summary_sentences")
     @classmethod
     def _no_empty_strings(cls, value: list[str]) -> list[str]:
         items = [" ".join(v.split()) for v in value]
@@ -88,7 +89,7 @@ class SummaryDraft(_Response):
     @classmethod
     def salvage(cls, raw: str | None) -> SummaryDraft | None:
         """Keep an answer that failed only on length: at most 4 summary sentences (the first
-        of each item, then the rest in order), 8 points and 30 entities; None if it still
+        of each item, then the rest in order) and 30 entities; None if it still
         does not validate."""
         try:
             data = json.loads(raw or "")
@@ -99,8 +100,6 @@ class SummaryDraft(_Response):
         firsts = [p[0] for p in pieces if p and p[0]]
         rest = [s for p in pieces for s in p[1:] if s]
         data["summary_sentences"] = (firsts + rest)[:4]
-        if isinstance(data.get("key_points_en"), list):
-            data["key_points_en"] = data["key_points_en"][:8]
         if isinstance(data.get("entities"), list):
             data["entities"] = data["entities"][:30]
         try:

@@ -230,7 +230,6 @@ def test_a_garbled_body_on_a_structured_call_is_not_reasked(
 SUMMARY = {
     "title_en": "A decision in June",
     "summary_sentences": ["The authority will decide by June.", "The agency reported it."],
-    "key_points_en": ["decision by June", "agency report", "budget plans"],
     "entities": [{"name": "Die Kommission", "type": "organization"}],
 }
 
@@ -260,7 +259,7 @@ def test_schema_invalid_and_made_up_quotes_are_reasked_with_exact_counts(
         FakeReply.error(503, "overloaded"),  # a transport retry, not a re-ask
         *[FakeReply(content=f"Paragraph {i} in English.") for i in range(n)],
         FakeReply(content="Sure! Here is the summary you asked for."),  # not JSON
-        FakeReply.json({**SUMMARY, "key_points_en": ["only one"]}),  # schema-invalid
+        FakeReply.json({**SUMMARY, "summary_sentences": ["only one"]}),  # schema-invalid
         FakeReply.json(SUMMARY),
         FakeReply.json({"claims": [claim(3, quote="Die Behörde hat alles erfunden")]}),
         FakeReply.json({"claims": [claim(42)]}),  # no such sentence
@@ -279,7 +278,7 @@ def test_schema_invalid_and_made_up_quotes_are_reasked_with_exact_counts(
     assert a.first_attempt_valid == n  # every translation; summary and claims needed re-asks
     # Each re-ask carried the validation error back to the model.
     summary_reasks = [json.dumps(r.messages) for r in requests[n + 2 : n + 4]]
-    assert "key_points_en" in summary_reasks[1]
+    assert "summary_sentences" in summary_reasks[1]
     claims_reasks = [json.dumps(r.messages) for r in requests[n + 5 :]]
     assert "is not in sentence [3]" in claims_reasks[0]
     assert "sentence 42 does not exist" in claims_reasks[1]

@@ -97,7 +97,6 @@ def test_a_relative_clauses_subject_is_put_back_in_front_of_its_verb() -> None:
             "The war began in Moscow.",
             "It is a war that began in Moscow.",
         ],
-        key_points_en=["a", "b", "c"],
     )
     mended = mended_from_source(draft, from_text(source))
     # "began in Moscow" with no relative pronoun before it is not a clause to mend.

@@ -32,7 +32,6 @@ def draft(sentences: list[str]) -> SummaryDraft:
     return SummaryDraft(
         title_en="Kim and Shoigu meet",
         summary_sentences=sentences,
-        key_points_en=["a", "b", "c"],  # the model's, not used (`summarizer.key_points`)
         entities=[],
     )
 

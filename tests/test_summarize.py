@@ -11,7 +11,6 @@ def test_remarks_about_the_article_leave_the_summary() -> None:
             "Salvini demanded an apology from Rackete.",
             "The article does not provide information about the specific individuals involved.",
         ],
-        key_points_en=["a", "b", "c"],
     )
     kept = without_remarks(draft)
     assert kept.summary_sentences == ["Salvini demanded an apology from Rackete."]

@@ -62,7 +62,6 @@ def test_a_point_out_of_its_time_takes_the_claim_it_restates_or_is_left_out() ->
             "The epicenter was in Gölcük, with more than 17,000 people killed.",
             "The worst earthquake was of magnitude 7.6 in 1999.",
         ],
-        key_points_en=["a", "b", "c"],
         entities=[],
     )
     kept = kept_in_time(draft, CLAIMS, ARTICLE)
@@ -80,7 +79,6 @@ def test_the_last_sentence_left_stays_even_out_of_its_time() -> None:
     draft = SummaryDraft(
         title_en="Losses",
         summary_sentences=["The unit lost 39 weapons.", "Its losses grew."],
-        key_points_en=["a", "b", "c"],
         entities=[],
     )
     alone = draft.model_copy(update={"summary_sentences": ["The unit lost 39 weapons."]})

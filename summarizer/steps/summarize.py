@@ -67,9 +67,7 @@ async def _merge_level(
         if len(group) == 1:
             merged.append(group[0])
             continue
-        parts = [
-            {"title": d.title_en, "summary": d.summary_en, "points": d.key_points_en} for d in group
-        ]
+        parts = [{"title": d.title_en, "summary": d.summary_en} for d in group]
         name = "summary:merge" if len(groups) == 1 else f"summary:merge:{level}.{g}"
         merged.append(await _draft(name, "merge", {"parts": parts}, MERGE_TOKENS, calls))
     return merged
@@ -91,9 +89,7 @@ async def _draft(
 
 
 def _draft_chars(draft: SummaryDraft) -> int:
-    return (
-        len(draft.title_en) + len(draft.summary_en) + sum(len(p) + 4 for p in draft.key_points_en)
-    )
+    return len(draft.title_en) + len(draft.summary_en)
 
 
 def _group_drafts(drafts: list[SummaryDraft], max_chars: int) -> list[list[SummaryDraft]]:
@@ -214,7 +210,6 @@ def extractive_draft(claims: Sequence[Claim], title_en: str | None) -> SummaryDr
     return SummaryDraft.model_construct(
         title_en=title_en or body[0],
         summary_sentences=body[:3],
-        key_points_en=body[:5],
         entities=[],
     )
 
