@@ -154,6 +154,13 @@ def test_german_left_in_the_english_is_named_with_the_sources_words() -> None:
     paper = ["Das berichtete die Süddeutsche Zeitung am Freitag."]
     assert lost_in_sentences(paper, "The Süddeutsche Zeitung reported on Friday.", "de") == []
 
+    # A word in lower case that only German spells (ä, ö, ü, ß) is German left over.
+    quoted = ['Sie lebten unter "entwürdigendsten und unmenschlichsten Bedingungen".']
+    copied = 'They lived under "entwürdigendsten and unmenschlichsten conditions".'
+    assert lost_in_sentences(quoted, copied, "de") == ['"entwürdigendsten" in English']
+    rendered = 'They lived under "the most degrading and inhumane conditions".'
+    assert lost_in_sentences(quoted, rendered, "de") == []
+
 
 def test_the_source_words_a_re_ask_named_are_not_echoed_in_parentheses() -> None:
     from summarizer.conversation import english_of
