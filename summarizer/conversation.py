@@ -19,7 +19,7 @@ from summarizer.chunking import Chunk, plan_chunks
 from summarizer.fidelity import mend_numbers
 from summarizer.language import detect_language
 from summarizer.meaning import cited_again, doers_again
-from summarizer.place_names import english_place_names
+from summarizer.place_names import english_place_names, misspelled_places
 from summarizer.units import english_units
 
 __all__ = ["Conversation", "clean_translation", "conversations", "english_of", "turn"]
@@ -46,7 +46,7 @@ def english_of(answer: str, source: str) -> str:
     source's language (a copy) keeps its words."""
     english = _unbracketed(_without_echoes(clean_translation(answer), source), source)
     english = _without_fragment(english)
-    english = english_place_names(mend_numbers(english, source))
+    english = misspelled_places(english_place_names(mend_numbers(english, source)), source)
     if detect_language(english) not in ("en", "und"):  # a copy of the source: taken as it is
         return doers_again(english, source)
     return cited_again(doers_again(english_units(english), source), source)

@@ -6,14 +6,17 @@ of Marmara". An exonym is a closed list, so code replaces it, with its genitive 
 -> "Moscow's"). The list holds places outside Germany only: a German place's own name may
 be part of a club's or a party's ("1. FC Köln", "Alternative für Deutschland"), while a
 foreign city's German name in a club's ("Inter Mailand", "Dynamo Kiew", "Rapid Wien") is
-English as "Inter Milan", "Dynamo Kyiv" or "Rapid Vienna" too.
+English as "Inter Milan", "Dynamo Kyiv" or "Rapid Vienna" too. A small model also
+misspells an exonym it tries to make English ("Pjöngjang" as "Pongjang"); where the source
+names the place, code gives it its English name too.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 
-__all__ = ["EXONYMS", "english_name", "english_place_names"]
+__all__ = ["EXONYMS", "english_name", "english_place_names", "misspelled_places"]
 
 EXONYMS: dict[str, str] = {
     # countries and seas
@@ -73,3 +76,33 @@ def english_place_names(text: str) -> str:
         return f"{name}'s" if match.group(2) else name
 
     return _EXONYM.sub(english, text)
+
+
+_CAPITALISED = re.compile(r"(?<![\w-])([A-Z][a-zäöü]{3,})('s|’s)?(?![\w-])")
+_LIKE = 0.75  # difflib ratio of a misspelling to the exonym or its English name
+
+
+def misspelled_places(english: str, source: str) -> str:
+    """`english` with a misspelling of a foreign place that `source` names by its German
+    exonym ("Pongjang" where the source has "Pjöngjang") in the English form ("Pyongyang"),
+    where `english` lacks that form. A word that begins like the English name ("Italian" for
+    "Italien") or is part of it ("Korea" of "South Korea") is no misspelling."""
+    for found in {m.group(1) for m in _EXONYM.finditer(source)}:
+        name = EXONYMS[found]
+        if name in english:
+            continue
+
+        def mended(match: re.Match[str], found: str = found, name: str = name) -> str:
+            word = match.group(1)
+            if word[:4].casefold() == name[:4].casefold() or word in name or word == found:
+                return match.group(0)
+            if max(_likeness(word, found), _likeness(word, name)) < _LIKE:
+                return match.group(0)
+            return name + (match.group(2) or "")
+
+        english = _CAPITALISED.sub(mended, english)
+    return english
+
+
+def _likeness(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.casefold(), b.casefold()).ratio()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from summarizer import Summarizer
-from summarizer.place_names import english_place_names
+from summarizer.place_names import english_place_names, misspelled_places
 from summarizer.testing import FakeLLMServer, FakeReply
 
 
@@ -26,6 +26,26 @@ def test_english_names_compounds_and_german_places_stay() -> None:
     assert english_place_names(text) == text
 
 
+def test_a_misspelled_exonym_the_source_names_gets_its_english_name() -> None:
+    source = "Belousow besuchte Pjöngjang und Kiew."
+    assert misspelled_places("Belousov visited Pongjang and Pongjang's Kiev.", source) == (
+        "Belousov visited Pyongyang and Pyongyang's Kyiv."
+    )
+    # Only for a place the source names, and only where the English lacks its English name.
+    assert misspelled_places("Belousov visited Pongjang.", "Belousow reiste.") == (
+        "Belousov visited Pongjang."
+    )
+    mixed = "Pyongyang, also Pongjang"
+    assert misspelled_places(mixed, source) == mixed
+    # A word that begins like the English name or is part of it is no misspelling.
+    for english, german in (
+        ("the Italian club", "der Klub aus Italien"),
+        ("the Korea summit", "in Südkorea"),
+        ("Moskow and Mosque", "in Moskau"),
+    ):
+        assert misspelled_places(english, german) == english.replace("Moskow", "Moscow"), english
+
+
 def test_the_translation_summary_and_claims_use_english_place_names(
     strict_fake: FakeLLMServer, make_summarizer: Callable[..., Summarizer]
 ) -> None:
@@ -34,7 +54,7 @@ def test_the_translation_summary_and_claims_use_english_place_names(
         FakeReply(content="[1] Kim Jong-un received Sergei Shoigu in Pjöngjang."),
         FakeReply.json(
             {
-                "title_en": "Shoigu in Pjöngjang",
+                "title_en": "Shoigu in Pongjang",
                 "summary_sentences": ["Kim received Shoigu in Pjöngjang.", "Nordkorea hosted."],
                 "key_points_en": ["A visit to Pjöngjang", "Shoigu came", "Kim received him"],
                 "entities": [

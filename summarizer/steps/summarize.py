@@ -15,7 +15,7 @@ from summarizer.fidelity import describes, mend_groups
 from summarizer.grounding import locate_quote
 from summarizer.leftovers import left_in_german
 from summarizer.meaning import cited_again, doers_again
-from summarizer.place_names import english_place_names
+from summarizer.place_names import english_place_names, misspelled_places
 from summarizer.schema import Claim, Entity
 from summarizer.tasks import SummaryDraft
 from summarizer.units import english_units
@@ -163,13 +163,24 @@ def mended_from_source(draft: SummaryDraft, article: Article) -> SummaryDraft:
     (`summarizer.fidelity.mend_groups`), a German unit after a number in English
     (`summarizer.units`), and a name the source makes a relative clause's
     subject in front of its verb ("which began in Moscow" -> "which Moscow began",
-    `summarizer.meaning.doers_again`), and a source it cites made no doer ("injured by
-    Moscow", `summarizer.meaning.cited_again`)."""
-    return _each_text(
+    `summarizer.meaning.doers_again`), a source it cites made no doer ("injured by
+    Moscow", `summarizer.meaning.cited_again`), and a foreign place the source names by its
+    German exonym spelled right ("Pongjang" -> "Pyongyang", also in entity names)."""
+    source = article.text
+    mended = _each_text(
         draft,
-        lambda text: cited_again(
-            doers_again(english_units(mend_groups(text, article.text)), article.text), article.text
+        lambda text: misspelled_places(
+            cited_again(doers_again(english_units(mend_groups(text, source)), source), source),
+            source,
         ),
+    )
+    return mended.model_copy(
+        update={
+            "entities": [
+                e.model_copy(update={"name": misspelled_places(e.name, source)})
+                for e in mended.entities
+            ]
+        }
     )
 
 
