@@ -19,6 +19,9 @@ def test_german_names_of_foreign_places_become_english() -> None:
     assert english_place_names("earthquake in the Marmarameer") == (
         "earthquake in the Sea of Marmara"
     )
+    assert english_place_names("from Peking via Saporischschja to the Persischen Golf") == (
+        "from Beijing via Zaporizhzhia to the Persian Gulf"
+    )
 
 
 def test_english_names_compounds_and_german_places_stay() -> None:
