@@ -16,6 +16,7 @@ from typing import Any
 from summarizer.alignment import JOINED, align, anchor_stems, names_apart
 from summarizer.article import Article, Sentence
 from summarizer.chunking import Chunk, plan_chunks
+from summarizer.countries import swapped_back
 from summarizer.fidelity import mend_numbers
 from summarizer.language import detect_language
 from summarizer.meaning import cited_again, doers_again
@@ -36,7 +37,8 @@ def clean_translation(text: str) -> str:
 def english_of(answer: str, source: str) -> str:
     """The model's translation `answer` as the result gives it: cleaned, its numbers mended
     from the `source` (`summarizer.fidelity`), German names of foreign places in English
-    (`summarizer.place_names`) and of units after a number (`summarizer.units`), and a
+    (`summarizer.place_names`) and of units after a number (`summarizer.units`), a country
+    the source never mentions put back as the one it names (`summarizer.countries`), and a
     name the source makes a relative clause's subject put back in front of its verb ("which
     began in Moscow" -> "which Moscow began", `summarizer.meaning.doers_again`) and a source
     it cites made no doer ("injured by Moscow", `summarizer.meaning.cited_again`); the
@@ -47,6 +49,7 @@ def english_of(answer: str, source: str) -> str:
     english = _unbracketed(_without_echoes(clean_translation(answer), source), source)
     english = _without_fragment(english)
     english = misspelled_places(english_place_names(mend_numbers(english, source)), source)
+    english = swapped_back(english, source)
     if detect_language(english) not in ("en", "und"):  # a copy of the source: taken as it is
         return doers_again(english, source)
     return cited_again(doers_again(english_units(english), source), source)

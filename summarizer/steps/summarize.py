@@ -10,6 +10,7 @@ from summarizer.article import Article
 from summarizer.budget import DRAFT_OVERHEAD_CHARS, MAX_ENTITIES, MERGE_TOKENS, summary_budget
 from summarizer.cached_call import ArticleCalls
 from summarizer.conversation import Conversation
+from summarizer.countries import swapped_back
 from summarizer.errors import ValidationFailedError
 from summarizer.fidelity import describes, mend_groups
 from summarizer.grounding import locate_quote
@@ -165,12 +166,16 @@ def mended_from_source(draft: SummaryDraft, article: Article) -> SummaryDraft:
     subject in front of its verb ("which began in Moscow" -> "which Moscow began",
     `summarizer.meaning.doers_again`), a source it cites made no doer ("injured by
     Moscow", `summarizer.meaning.cited_again`), and a foreign place the source names by its
-    German exonym spelled right ("Pongjang" -> "Pyongyang", also in entity names)."""
+    German exonym spelled right ("Pongjang" -> "Pyongyang", also in entity names), and a
+    country it never mentions put back as the one it names (`summarizer.countries`)."""
     source = article.text
     mended = _each_text(
         draft,
-        lambda text: misspelled_places(
-            cited_again(doers_again(english_units(mend_groups(text, source)), source), source),
+        lambda text: swapped_back(
+            misspelled_places(
+                cited_again(doers_again(english_units(mend_groups(text, source)), source), source),
+                source,
+            ),
             source,
         ),
     )
