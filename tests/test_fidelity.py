@@ -160,6 +160,9 @@ def test_german_left_in_the_english_is_named_with_the_sources_words() -> None:
     assert lost_in_sentences(quoted, copied, "de") == ['"entwürdigendsten" in English']
     rendered = 'They lived under "the most degrading and inhumane conditions".'
     assert lost_in_sentences(quoted, rendered, "de") == []
+    # A copy of the source is a passage in another language, not German left in English.
+    headline = ["Stadtbibliothek Kassel verlängert Öffnungszeiten"]
+    assert lost_in_sentences(headline, "EN: " + headline[0], "de") == []
 
 
 def test_the_source_words_a_re_ask_named_are_not_echoed_in_parentheses() -> None:
