@@ -13,53 +13,60 @@ from __future__ import annotations
 
 import re
 
+from summarizer.place_names import EXONYMS
+
 __all__ = ["swapped_back"]
 
-# English name -> (its other English names, German nouns that name it, lower-case German
-# stems of any mention: noun, adjective, capital, government). The English adjective is no
-# name of the country here: "der türkische Vizepräsident" is "Turkish" in a paragraph that
-# also says "in Germany" for "in der Türkei".
+# English name -> (its other English names, German nouns that name it beyond its exonym in
+# `place_names.EXONYMS`, lower-case German stems of any mention: noun, adjective, capital,
+# government). A country with neither is called in German as in English ("Iran"). The
+# English adjective is no name of the country here: "der türkische Vizepräsident" is
+# "Turkish" in a paragraph that also says "in Germany" for "in der Türkei".
 _COUNTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "Germany": (
         (), ("Deutschland", "Bundesrepublik"),
         ("deutsch", "bundes", "hierzuland", "brd", "berlin"),
     ),
-    "Turkey": (("Türkiye",), ("Türkei",), ("türk", "ankara", "istanbul")),
-    "France": ((), ("Frankreich",), ("frank", "franz", "paris")),
-    "Italy": ((), ("Italien",), ("itali", "rom")),
-    "Spain": ((), ("Spanien",), ("spani", "madrid")),
-    "Russia": (("Moscow", "Kremlin"), ("Russland",), ("russ", "moskau", "kreml")),
-    "Ukraine": (("Kyiv", "Kiev"), ("Ukraine",), ("ukrain", "kiew")),
-    "China": (("Beijing",), ("China",), ("china", "chines", "peking")),
-    "Japan": (("Tokyo",), ("Japan",), ("japan", "tokio")),
-    "India": ((), ("Indien",), ("indi", "delhi")),
-    "Iran": (("Tehran",), ("Iran",), ("iran", "teheran")),
-    "Iraq": (("Baghdad",), ("Irak",), ("irak", "bagdad")),
-    "Syria": (("Damascus",), ("Syrien",), ("syri", "damaskus")),
-    "Israel": ((), ("Israel",), ("israel", "jerusalem")),
-    "Egypt": (("Cairo",), ("Ägypten",), ("ägypt", "kairo")),
-    "Greece": ((), ("Griechenland",), ("griech", "athen")),
+    "Turkey": (("Türkiye",), (), ("türk", "ankara", "istanbul")),
+    "France": ((), (), ("frank", "franz", "paris")),
+    "Italy": ((), (), ("itali", "rom")),
+    "Spain": ((), (), ("spani", "madrid")),
+    "Russia": (("Moscow", "Kremlin"), (), ("russ", "moskau", "kreml")),
+    "Ukraine": (("Kyiv", "Kiev"), (), ("ukrain", "kiew")),
+    "China": (("Beijing",), (), ("china", "chines", "peking")),
+    "Japan": (("Tokyo",), (), ("japan", "tokio")),
+    "India": ((), (), ("indi", "delhi")),
+    "Iran": (("Tehran",), (), ("iran", "teheran")),
+    "Iraq": (("Baghdad",), (), ("irak", "bagdad")),
+    "Syria": (("Damascus",), (), ("syri", "damaskus")),
+    "Israel": ((), (), ("israel", "jerusalem")),
+    "Egypt": (("Cairo",), (), ("ägypt", "kairo")),
+    "Greece": ((), (), ("griech", "athen")),
     "Poland": (("Warsaw",), ("Polen",), ("polen", "polnisch", "warschau")),
-    "Austria": (("Vienna",), ("Österreich",), ("österreich", "wien")),
-    "Switzerland": ((), ("Schweiz",), ("schweiz", "bern")),
+    "Austria": (("Vienna",), (), ("österreich", "wien")),
+    "Switzerland": ((), (), ("schweiz", "bern")),
     "Britain": (
         ("UK", "United Kingdom", "England", "London"),
         ("Großbritannien", "Vereinigte Königreich", "Vereinigten Königreich", "England"),
         ("brit", "großbritannien", "vereinigte", "england", "engl", "london"),
     ),
-    "Brazil": ((), ("Brasilien",), ("brasil",)),
-    "Mexico": ((), ("Mexiko",), ("mexik",)),
-    "Canada": ((), ("Kanada",), ("kanad",)),
-    "Australia": ((), ("Australien",), ("austral",)),
+    "Brazil": ((), (), ("brasil",)),
+    "Mexico": ((), (), ("mexik",)),
+    "Canada": ((), (), ("kanad",)),
+    "Australia": ((), (), ("austral",)),
     "North Korea": (
-        ("Pyongyang", "DPRK"), ("Nordkorea", "DVRK"),
+        ("Pyongyang", "DPRK"), ("DVRK",),
         ("nordkorea", "pjöngjang", "dvrk"),
     ),
-    "South Korea": (("Seoul",), ("Südkorea",), ("südkorea", "seoul")),
-    "Saudi Arabia": ((), ("Saudi-Arabien",), ("saudi", "riad")),
-    "Netherlands": (("Holland",), ("Niederlande",), ("niederl", "holl", "amsterdam")),
-    "Belgium": (("Brussels",), ("Belgien",), ("belgi", "brüssel")),
+    "South Korea": (("Seoul",), (), ("südkorea", "seoul")),
+    "Saudi Arabia": ((), (), ("saudi", "riad")),
+    "Netherlands": (("Holland",), (), ("niederl", "holl", "amsterdam")),
+    "Belgium": (("Brussels",), (), ("belgi", "brüssel")),
 }  # fmt: skip
+_NOUNS = {
+    name: (*(g for g, e in EXONYMS.items() if e == name), *more) or (name,)
+    for name, (_, more, _) in _COUNTRIES.items()
+}
 _ADDED = re.compile(r"\b(" + "|".join(sorted(_COUNTRIES, key=len, reverse=True)) + r")\b")
 
 
@@ -74,8 +81,8 @@ def swapped_back(english: str, source: str) -> str:
     }
     dropped = [
         name
-        for name, (forms, nouns, _) in _COUNTRIES.items()
-        if any(re.search(rf"\b{re.escape(noun)}s?\b", source) for noun in nouns)
+        for name, (forms, _, _) in _COUNTRIES.items()
+        if any(re.search(rf"\b{re.escape(noun)}s?\b", source) for noun in _NOUNS[name])
         and not any(re.search(rf"\b{re.escape(f)}\b", english) for f in (name, *forms))
     ]
     if len(added) != 1 or len(dropped) != 1:
