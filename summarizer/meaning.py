@@ -56,7 +56,7 @@ _SPEECH_ACTS = (
 # names). On the human references of the 118 WMT20 documents, 2 of 1,570 segments lack one (a
 # reference that itself leaves out "vergewaltigt"); all 20 segments with "Atom-" say
 # "nuclear" or "atomic"; of 40 with a death ("ums Leben gekommen" rendered "rescued"), one
-# ("the late revolutionary leader").
+# ("the late revolutionary leader"); both with a confession ("gestand") say "confessed".
 _EVENTS = (
     (re.compile(r"vergewaltig", re.I), ("rape",), "raped"),
     (re.compile(r"menschenh[äa]ndl|menschenhandel", re.I), ("traffick",), "trafficking"),
@@ -76,6 +76,8 @@ _EVENTS = (
                 r"ertrunken|ertrank|ertrinken|tödlich", re.I),
      ("died", "dies ", " die ", "dying", "dead", "death", "kill", "lives", "life", "fatal",
       "drown", "perish", "deceased", "casualt", "bodies", "body", "victim", "toll"), "died"),
+    (re.compile(r"\bgestand\b|\bgesteh|\bgeständ", re.I),
+     ("confess", "admit", "plead"), "confessed"),
     (re.compile(r"\bsanktion", re.I), ("sanction",), "sanctions"),
     (re.compile(r"\batom", re.I), ("nuclear", "atomic"), "nuclear"),
     (re.compile(r"verletzt|verletzte[nr]?\b", re.I),

@@ -22,6 +22,15 @@ def test_lost_numbers_weekdays_months_and_acronyms_are_named_in_english() -> Non
          ["billion (Milliarden)"]),
         ("Am 3.10. war Feiertag.", "On 3 November it was a holiday.", ["October (3.10.)"]),
         ("Sechs Maschinengewehre fehlen.", "Machine guns are missing.", ["6 (Sechs)"]),
+        # How often: "viermal" is four times, "zweimal" twice; "einmal" and "manchmal" no
+        # number.
+        ("Allein viermal sprengte er Automaten.", "He blew up machines.",
+         ["four times (viermal)"]),
+        ("Allein viermal sprengte er Automaten.", "He blew up machines four times.", []),
+        ("Der zweimal verschobene Brexit kommt.", "The Brexit postponed again comes.",
+         ["twice (zweimal)"]),
+        ("Der zweimal verschobene Brexit kommt.", "The twice-postponed Brexit comes.", []),
+        ("Er hat einmal gewonnen, manchmal nicht.", "He won once, sometimes not.", []),
     ]  # fmt: skip
     for german, english, missing in cases:
         assert lost(german, english, "de") == missing, german
@@ -199,6 +208,12 @@ def test_what_happened_to_whom_must_be_rendered_in_its_own_sentence() -> None:
         "nuclear (Atomprogramm)"
     ]
     assert lost_in_sentences(atom, "Iran secretly runs a nuclear programme.", "de") == []
+    # A confession ("gestand … acht Taten" rendered "faces eight charges") must stay one.
+    confessed = ["Konfrontiert mit den Beweisen, gestand der Mann acht Taten."]
+    assert lost_in_sentences(confessed, "The man now faces eight charges.", "de") == [
+        "confessed (gestand)"
+    ]
+    assert lost_in_sentences(confessed, "The man confessed to eight offences.", "de") == []
     # Another sentence's word does not count for this one.
     moved = "Some said they were beaten and raped. Six suspected human dealers were arrested."
     assert lost_in_sentences(sources[::-1], moved, "de") == [
