@@ -56,7 +56,8 @@ _SPEECH_ACTS = (
 # names). On the human references of the 118 WMT20 documents, 2 of 1,570 segments lack one (a
 # reference that itself leaves out "vergewaltigt"); all 20 segments with "Atom-" say
 # "nuclear" or "atomic"; of 40 with a death ("ums Leben gekommen" rendered "rescued"), one
-# ("the late revolutionary leader"); both with a confession ("gestand") say "confessed".
+# ("the late revolutionary leader"); all with a confession (2), a sentence (8), a resignation (4)
+# or an evacuation (6) say so.
 _EVENTS = (
     (re.compile(r"vergewaltig", re.I), ("rape",), "raped"),
     (re.compile(r"menschenh[äa]ndl|menschenhandel", re.I), ("traffick",), "trafficking"),
@@ -76,6 +77,12 @@ _EVENTS = (
                 r"ertrunken|ertrank|ertrinken|tödlich", re.I),
      ("died", "dies ", " die ", "dying", "dead", "death", "kill", "lives", "life", "fatal",
       "drown", "perish", "deceased", "casualt", "bodies", "body", "victim", "toll"), "died"),
+    (re.compile(r"verurteilt|verurteilung", re.I),
+     ("sentenc", "convict", "condemn", "found guilty", "jail", "prison"), "sentenced"),
+    (re.compile(r"zurückgetreten|rücktritt|\b(?:tritt|trat|treten|traten)\b[^.;]*\bzurück\b",
+                re.I), ("resign", "step down", "stepped down", "steps down", "quit"),
+     "resigned"),
+    (re.compile(r"evakuier", re.I), ("evacuat",), "evacuated"),
     (re.compile(r"\bgestand\b|\bgesteh|\bgeständ", re.I),
      ("confess", "admit", "plead"), "confessed"),
     (re.compile(r"\bsanktion", re.I), ("sanction",), "sanctions"),

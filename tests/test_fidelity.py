@@ -214,6 +214,17 @@ def test_what_happened_to_whom_must_be_rendered_in_its_own_sentence() -> None:
         "confessed (gestand)"
     ]
     assert lost_in_sentences(confessed, "The man confessed to eight offences.", "de") == []
+    events = [  # (German, softened English, right English, what the softened one lost)
+        ("Sechs Männer sind in Bochum verurteilt worden.", "Six men stood in Bochum.",
+         "Six men were sentenced in Bochum.", "sentenced (verurteilt)"),
+        ("Der Minister trat am Abend zurück.", "The minister stepped back in the evening.",
+         "The minister resigned in the evening.", "resigned (trat am Abend zurück)"),
+        ("Das Dorf wurde evakuiert.", "The village was emptied.",
+         "The village was evacuated.", "evacuated (evakuiert)"),
+    ]  # fmt: skip
+    for german, soft, right, named in events:
+        assert lost_in_sentences([german], soft, "de") == [named], german
+        assert lost_in_sentences([german], right, "de") == [], german
     # Another sentence's word does not count for this one.
     moved = "Some said they were beaten and raped. Six suspected human dealers were arrested."
     assert lost_in_sentences(sources[::-1], moved, "de") == [
