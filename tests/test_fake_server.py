@@ -325,11 +325,22 @@ def test_concurrent_requests_overlap() -> None:
 
 
 def test_peak_in_flight_counts_requests_answered_at_once() -> None:
-    with FakeLLMServer(responder=lambda r: FakeReply(content="ok"), latency=0.05) as fake:
+    # The four concurrent requests are held until all four are being answered (a barrier,
+    # not a latency that a loaded 2-core machine may outlast between two threads' starts).
+    together = threading.Barrier(4, timeout=10)
+    held = threading.Event()
+
+    def responder(_: object) -> FakeReply:
+        if held.is_set():
+            together.wait()
+        return FakeReply(content="ok")
+
+    with FakeLLMServer(responder=responder, latency=0.05) as fake:
         client = make_client(fake)
         for _ in range(3):
             chat(client)  # one after another
         assert fake.peak_in_flight == 1
+        held.set()
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(lambda _: chat(client), range(4)))
         assert fake.peak_in_flight == 4
