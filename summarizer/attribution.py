@@ -4,14 +4,13 @@ German news names its sources in fixed ways: "laut KCNA", "nach Angaben des Mini
 "Staatsmedien zufolge", "sagte Kim", "wie die Polizei mitteilte", quotation marks, and reported
 speech in Konjunktiv I ("Die Lage sei ernst"), and a speech act by the sentence's subject
 ("Kim hat versprochen, ...", "Im Gegenzug sprach Schoigu Kim seinen Dank aus", "Er betonte, ...").
-`find_cues` finds the cue phrases verbatim; `attribute` turns a sentence (and its English,
-when aligned) into an `Attribution`: the cue as the source gives it, the speaker (in English
-where the translation names it and the cue's name, a name in apposition to the cue, else the
-source's own words), and the kind (`summarizer.claim_kind`). A quotation continues its
-speaker over its sentences, and so does a sentence whose subject is "er" or "sie" after one
-that named its source; Konjunktiv I, a pronoun subject's speech act ("Er betonte") and a
-cue that names no one ("laut den Angaben") continue the chunk's last named speaker (a nameless
-cue before any, the next its paragraph names).
+`find_cues` finds the cue phrases verbatim; `attribute` turns a sentence (and its English, when
+aligned) into an `Attribution`: the cue as the source gives it, the speaker (in English where the
+translation names it and the cue's name, a name in apposition to the cue, else the source's own
+words), and the kind (`summarizer.claim_kind`). A quotation continues its speaker over its
+sentences, and so does a sentence whose subject is "er" or "sie" after one that named its source;
+Konjunktiv I, a pronoun subject's speech act ("Er betonte") and a cue that names no one ("laut den
+Angaben") continue the chunk's last named speaker (before any: the next its paragraph names).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from summarizer import attribution_cues as _cues
-from summarizer.claim_kind import Kind, kind_of, turns_quotation
+from summarizer.claim_kind import Kind, kind_of, turns_quotation, unquoted
 from summarizer.place_names import english_place_names
 
 __all__ = ["OUTLET", "Attribution", "attribute", "attribute_all", "find_cues", "speech_subject"]
@@ -45,10 +44,10 @@ class Attribution:
 
 
 def find_cues(sentence: str, language: str) -> list[str]:
-    """Attribution phrases found in `sentence`, verbatim, in order of appearance."""
+    """Attribution phrases in `sentence`, verbatim, in order; none inside a quotation."""
     found: list[tuple[int, str]] = []
     for pattern in _cues.PATTERNS.get(language, []):
-        for match in pattern.finditer(sentence):
+        for match in unquoted(pattern, sentence):
             text, before = match.group(0).strip(), sentence[: match.start()].strip()
             if _cues.VERB_FIRST.match(text) and _cues.subject_before(before):
                 continue  # "Ajit Pai hat die Bundesregierung gewarnt": an object, not a source
@@ -59,17 +58,16 @@ def find_cues(sentence: str, language: str) -> list[str]:
 
 def _english_speaker(english: str) -> str:
     for pattern in _cues.EN_SPEAKER:
-        if match := pattern.search(english):
-            name = " ".join(match.group(1).split()).strip(" ,.'’\"“”„")
-            name = re.sub(rf"(?:\s+(?:{_cues.EN_ADVERBS}|reports?|had|has|have))+$", "", name)
-            name = re.sub(r"(?:'s|’s)$", "", name)
-            # "spokesman Ruben Neugebauer of the German Press Agency": the person
-            name = re.sub(
-                rf"^(.*\b(?:{_cues.EN_TITLES})(?:\s+[A-Z][\w\-]+)+)\s+of\s.*$", r"\1", name
-            )
-            name = _tidy(name)
-            if name and not (_cues.PRONOUN_START.match(name) and len(name.split()) <= 2):
-                return name
+        if (match := next(unquoted(pattern, english), None)) is None:
+            continue  # none, or only inside a quotation: the quoted words' speaker
+        name = " ".join(match.group(1).split()).strip(" ,.'’\"“”„")
+        name = re.sub(rf"(?:\s+(?:{_cues.EN_ADVERBS}|reports?|had|has|have))+$", "", name)
+        name = re.sub(r"(?:'s|’s)$", "", name)
+        # "spokesman Ruben Neugebauer of the German Press Agency": the person
+        name = re.sub(rf"^(.*\b(?:{_cues.EN_TITLES})(?:\s+[A-Z][\w\-]+)+)\s+of\s.*$", r"\1", name)
+        name = _tidy(name)
+        if name and not (_cues.PRONOUN_START.match(name) and len(name.split()) <= 2):
+            return name
     return ""
 
 

@@ -270,6 +270,10 @@ STOP = {
     "also", "for", "told", "stated", "announced", "than", "like", "of", "tweeted", "wrote",
     "added", "explained", "stressed", "emphasized", "noted", "warned", "confirmed", "claimed",
     "declared", "insisted", "argued", "replied", "criticized", "demanded", "continued",
+    # the same in the present, as German news often reports ("…", erklärt Davide Farnocchia)
+    "explains", "adds", "writes", "tells", "states", "stresses", "emphasizes", "notes",
+    "warns", "confirms", "claims", "declares", "insists", "argues", "replies", "criticizes",
+    "demands", "continues", "reports", "announces", "tweets",
 }  # fmt: skip
 
 

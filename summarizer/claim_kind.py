@@ -10,9 +10,10 @@ attributed sentence, `statement` for the outlet's own.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Literal
 
-__all__ = ["QUOTE_MARKS", "Kind", "kind_of", "turns_quotation"]
+__all__ = ["QUOTE_MARKS", "Kind", "kind_of", "quoted_spans", "turns_quotation", "unquoted"]
 
 Kind = Literal["statement", "quote", "allegation", "denial", "report"]
 
@@ -34,21 +35,39 @@ _TITLE_BEFORE = re.compile(
     r"Oper|Zeitung|Magazin|Sendung|Show|Kampagne|Aktion|Operation|Motto|Projekt|Programm|"
     r"namens|genannt|Name|Namen|Original|Portal|Website|Plattform|Blog|Hashtag)\W*$"
 )
-# A quotation of capitalised words after a noun or an article names something: der Öltanker
-# "Stena Impero", die "Financial Times" (but Eurowings diene als "Production Company" quotes a
-# term).
+# A quotation of capitalised words after a noun (or a name and its comma), an article or "in"
+# names something: der Öltanker "Stena Impero", die "Financial Times", das Werk von Banksy,
+# "Devolved Parliament", umbenannt in "Devolved Parliament" (but Eurowings diene als
+# "Production Company" quotes a term).
 _NAME_ONLY = re.compile(r"(?:[A-ZÄÖÜ0-9][\w\-.'’&]*\s*){1,4}")
-_NOUN_BEFORE = re.compile(r"\b(?:[A-ZÄÖÜ][\w\-]*|der|die|das|den|dem|des)\s*$")
+_NOUN_BEFORE = re.compile(
+    r"(?:\b(?:[A-ZÄÖÜ][\w\-]*,?|der|die|das|den|dem|des|in)|[“”\"»]\s*\()\s*$"
+)  # or a name's own translation in brackets after it: "Devolved Parliament" ("Delegiertes …")
 # The end of a quotation that began in the sentence before: „Die Opfer wurden misshandelt.
 # Einige gaben an, vergewaltigt worden zu sein“, sagte Sabo.
 _QUOTE_ENDS = re.compile(r"^[^„“”\"«»‹›]{12,}[“”\"«»‹›]\s*(?:,?\s*\w|[.!?]?\s*$)")
 
 
-def _quoted(sentence: str) -> list[tuple[int, str]]:
-    """The quoted spans of a sentence (start, text): its quotation marks paired in order, first
-    with second, third with fourth, so that straight quotes ("...") pair as typographic ones."""
+def quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where a sentence quotes (start and end of each pair of quotation marks): its marks
+    paired in order, first with second, third with fourth, so that straight quotes ("...")
+    pair as typographic ones."""
     marks = [m.start() for m in _MARKS.finditer(sentence)]
-    return [(a, sentence[a + 1 : b]) for a, b in zip(marks[::2], marks[1::2], strict=False)]
+    return list(zip(marks[::2], marks[1::2], strict=False))
+
+
+def unquoted(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` in `text` that are not inside a quotation: a verb of saying
+    in quoted words ("„Und Amerika sagt, …“, ergänzte Ruhani") names no source."""
+    spans = quoted_spans(text)
+    for match in pattern.finditer(text):
+        if not any(a <= match.start() and match.end() <= b for a, b in spans):
+            yield match
+
+
+def _quoted(sentence: str) -> list[tuple[int, str]]:
+    """The quoted spans of a sentence (start, text)."""
+    return [(a, sentence[a + 1 : b]) for a, b in quoted_spans(sentence)]
 
 
 def turns_quotation(sentence: str) -> bool:

@@ -776,3 +776,45 @@ def test_a_noun_after_a_verb_whose_subject_came_first_is_its_object() -> None:
         ('"Wir kommen", sagte Kim.', "sagte Kim"),
     ):
         assert find_cues(sentence, "de") == [cue]
+
+
+def test_a_cue_inside_a_quotation_is_the_quoted_words_not_the_source() -> None:
+    """Seen on a WMT20 document outside the gold suites: „Und Amerika sagt, …“, ergänzte
+    Ruhani made "And America" the speaker of that quotation and of the sentences after it."""
+    from summarizer.attribution import attribute_all
+
+    quoted = '"Und Amerika sagt, ich hebe die Sanktionen auf", ergänzte Ruhani.'
+    assert find_cues(quoted, "de") == ["ergänzte Ruhani"]
+    assert find_cues('"Und sie haben eindeutig gesagt, wir heben alles auf".', "de") == []
+    # A quoted name before the cue is still part of it.
+    sea_watch = '"Sea Watch"-Sprecher Ruben Neugebauer sagte, das Schiff sei voll.'
+    assert find_cues(sea_watch, "de") == ['"Sea Watch"-Sprecher Ruben Neugebauer sagte']
+    sentences = [(1, 0, quoted), (2, 0, '"Und sie haben eindeutig gesagt, wir heben alles auf".')]
+    english = {1: '"And America says I will lift the sanctions," added Rouhani.'}
+    got = attribute_all(sentences, english, "de")
+    assert [got[n].speaker for n in (1, 2)] == ["Ruhani", "Ruhani"]
+
+
+def test_a_speaker_phrase_stops_at_a_verb_of_saying_in_the_present() -> None:
+    """German news reports in the present ("…“, erklärt Davide Farnocchia"), and so does its
+    English: the verb is no part of the speaker."""
+    sentence = (
+        '"Das Objekt wird im Dezember am hellsten sein", erklärt Davide Farnocchia von der Nasa.'
+    )
+    english = '"The object will be brightest in December," explains Davide Farnocchia from NASA.'
+    assert attribute(sentence, english, "de").speaker == "Davide Farnocchia"
+
+
+def test_a_quoted_name_after_a_name_and_its_comma_or_in_is_no_quote() -> None:
+    from summarizer.claim_kind import kind_of
+
+    for sentence in (
+        'Das Werk von Streetart-Star Banksy, "Devolved Parliament", soll versteigert werden.',
+        'Das Werk wurde umbenannt in "Devolved Parliament" ("Delegiertes Parlament").',
+    ):
+        assert kind_of(sentence, named=False) == "statement", sentence
+    for sentence in (
+        'Er sagte, "Wir schaffen das".',
+        "Moskau solle nun „auf die feindlichen Kräfte reagieren“.",
+    ):
+        assert kind_of(sentence, named=True) == "quote", sentence
