@@ -110,6 +110,16 @@ def _source_noun(source: str) -> str:
     return ""
 
 
+def _titled_name(source: str) -> str:
+    """A name after a German title: the title in English ("Police spokesman X"), else left out."""
+    words = source.split()
+    at = max((i for i, w in enumerate(words[:-1]) if _cues.TITLED.search(w)), default=-1)
+    if at < 0 or not _cues.PERSON.fullmatch(name := " ".join(words[at + 1 :])):
+        return ""
+    title = _source_noun(" ".join(words[: at + 1]))
+    return f"{title[:1].upper()}{title[1:]} {name}".strip()
+
+
 def _stems(text: str) -> set[str]:
     """The first three letters of each content word of a name, folded ("Moskau" -> "mos")."""
     return {w[:3].casefold() for w in re.findall(r"[\w]{3,}", text) if w.casefold() != "the"}
@@ -221,12 +231,6 @@ def _titled(speaker: str, earlier: str) -> str:
     return names[-1] if names else speaker
 
 
-_AGE = re.compile(r"(\d+)-Jährige[rn]?")
-"""A cue's source that is a person's age ("der 28-Jährige"), which names someone named before."""
-_PERSON = re.compile(r"[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+){0,3}")
-"""A speaker that is a name (not "the police", not an acronym like "KCNA")."""
-
-
 def _quoting(sentence: str) -> bool:
     """Whether `sentence` quotes someone: a quotation left open (its sentences go on) or
     closed on words ("quote" by `kind_of`); not one quoted term ("Seestern") or name."""
@@ -264,8 +268,8 @@ def attribute(
             # "laut den Angaben", "dem Bericht zufolge": the source named before
             kind = kind_of(sentence, named=True)
             return Attribution(last_named.speaker, cues[0], kind, named=True)
-        if age := _AGE.fullmatch(source):  # "schrieb der 28-Jährige": the person named before
-            person = last_named is not None and _PERSON.fullmatch(last_named.speaker)
+        if age := _cues.AGE.fullmatch(source):  # "schrieb der 28-Jährige": the person named before
+            person = last_named is not None and _cues.PERSON.fullmatch(last_named.speaker)
             found = last_named.speaker if person and last_named else f"the {age[1]}-year-old"
             return Attribution(found, cues[0], kind_of(sentence, named=True), named=True)
         heads = {w[:4].casefold() for w in re.findall(r"[\w\-]+", found)}  # a word of the name?
@@ -280,7 +284,7 @@ def attribute(
             if found == source and said_by and untranslated and shared:
                 found = said_by  # "Pressesprecher", untranslated: "a press spokesman"
             elif found == source:  # "das örtliche Nachrichtenportal": "news portal"
-                found = noun or source
+                found = noun or _titled_name(source) or source
         after = sentence[sentence.find(cues[0]) + len(cues[0]) :]
         if named_after := _cues.APPOSITION.match(after):  # "..., sagte der Gouverneur, Phil Scott."
             found = named_after.group(1)

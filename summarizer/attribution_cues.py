@@ -361,8 +361,19 @@ SOURCE_NOUNS = {
     "bürgermeisterin": "mayor",
     "gewerkschaft": "union",
 }
+AGE = re.compile(r"(\d+)-Jährige[rn]?")
+"""A cue's source that is a person's age ("der 28-Jährige"), which names someone named before."""
+PERSON = re.compile(r"[A-ZÄÖÜ][\w\-]+(?:\s+[A-ZÄÖÜ][\w\-]+){0,3}")
+"""A speaker that is a name (not "the police", not an acronym like "KCNA")."""
+TITLED = re.compile(  # a German title before a person's name: "Ufo-Tarifvorstand Daniel Flohr"
+    r"(?:sprecher|sprecherin|vorstand|chef|chefin|leiter|leiterin|direktor|direktorin|präsident|"
+    r"präsidentin|minister|ministerin|vorsitzende|vorsitzender|anwalt|anwältin|bürgermeister|"
+    r"bürgermeisterin|experte|expertin|forscher|forscherin|trainer|trainerin|kanzler|kanzlerin)$",
+    re.I,
+)
 SOURCE_PREFIXES = {
     "us-": "US",
+    "vize": "vice",
     "spitzen": "top",
     "polizei": "police",
     "regierungs": "government",

@@ -194,7 +194,7 @@ def test_a_cue_naming_no_one_takes_the_source_named_before_or_after_it() -> None
         (4, 2, "Seit dem Beben habe es fast 200 Nachbeben gegeben."),
     ]
     got = attribute_all(sentences, {}, "de")
-    assert {a.speaker for a in got.values()} == {"Vizepräsident Fuat Oktay"}
+    assert {a.speaker for a in got.values()} == {"Vice president Fuat Oktay"}
     assert got[1].cue == "laut den Angaben"
 
 
@@ -233,7 +233,7 @@ def test_a_title_subject_speaks_for_the_name_that_title_had_or_the_last_named() 
     ]
     english = {3: "The Prime Minister confirmed that the situation was serious."}
     got = attribute_all(sentences, english, "de")
-    assert got[3].speaker == "Präsident Kim Jong Un"
+    assert got[3].speaker == "President Kim Jong Un"
     assert got[5].speaker == "Andrej Beloussow"
 
 
@@ -281,15 +281,15 @@ def test_an_english_speaker_drags_no_quotation_along() -> None:
         (  # pluperfect: the subject between the auxiliary and the participle
             'Man muss sie aus den Stadien werfen", hatte Fifa-Präsident Gianni Infantino am '
             "Wochenende gesagt.",
-            "Fifa-Präsident Gianni Infantino",
+            "Gianni Infantino",  # no German title in an English field (session 23)
         ),
         (  # a speaker, a colon and the quotation
             'Polizeisprecher Andrzej Rydzik: "Wir bestätigen die Festnahme."',
-            "Polizeisprecher Andrzej Rydzik",
+            "Police spokesman Andrzej Rydzik",
         ),
         (
             'Dem entgegnete am Freitag AUA-Vorstand Andreas Otto: "Wir bleiben die Nummer eins".',
-            "AUA-Vorstand Andreas Otto",
+            "Andreas Otto",
         ),
         ('Zuvor hatte "AviationNetOnline" darüber berichtet.', "AviationNetOnline"),
     ],
@@ -337,14 +337,15 @@ def test_a_source_named_by_a_german_noun_is_given_in_english() -> None:
 
     assert _source_noun("russischen Präsidenten") == "Russian president"
     assert _source_noun("südkoreanischen Geheimdienstes") == "South Korean intelligence service"
-    assert _source_noun("Vizepräsident") == ""  # an unknown compound stays as it is
+    assert _source_noun("Vizepräsident") == "vice president"
+    assert _source_noun("Fifapräsident") == ""  # an unknown compound stays as it is
     assert _source_noun("Kim") == ""
     sentence = "Die AUA übernimmt die Flüge, bestätigte am Freitag ein Pressesprecher."
     assert attribute(sentence, "", "de").speaker == "spokesman"
     media = "Die Anführer sollen nach italienischen Medienberichten hinter dem Handel stecken."
     assert attribute(media, "", "de").speaker == "Italian media reports"
     police = 'Polizeisprecher Andrzej Rydzik: "Wir bestätigen die Festnahme."'
-    assert attribute(police, "", "de").speaker == "Polizeisprecher Andrzej Rydzik"  # a name
+    assert attribute(police, "", "de").speaker == "Police spokesman Andrzej Rydzik"  # a name
 
 
 def test_an_english_speaker_stops_at_the_predicate_after_a_name() -> None:
@@ -532,7 +533,7 @@ def test_an_english_speaker_phrase_stops_at_the_sentence_before() -> None:
         (1, 0, "Die Besatzung bereite die Abfahrt vor, teilte Reedereichef Erik Hånell mit."),
     ]
     english = {1: "The crew is preparing at the dock. Reedereichef Erik Hånell sent a message."}
-    assert attribute_all(sentences, english, "de")[1].speaker == "Reedereichef Erik Hånell"
+    assert attribute_all(sentences, english, "de")[1].speaker == "Erik Hånell"
 
 
 def test_von_der_polizei_hiess_es_a_quoted_name_in_a_title_and_konjunktiv_forms() -> None:
@@ -818,3 +819,18 @@ def test_a_quoted_name_after_a_name_and_its_comma_or_in_is_no_quote() -> None:
         "Moskau solle nun „auf die feindlichen Kräfte reagieren“.",
     ):
         assert kind_of(sentence, named=True) == "quote", sentence
+
+
+def test_a_name_after_a_german_title_is_given_with_the_title_in_english_or_alone() -> None:
+    """Where the English dropped the cue, the speaker came out in the source's words
+    ("Ufo-Tarifvorstand Daniel Flohr", seen on a WMT20 document outside the gold)."""
+    said = "Die Lage sei ernst, {} am Freitag."
+    english = "The situation is serious."
+    cases = {
+        "teilte Ufo-Tarifvorstand Daniel Flohr mit": "Daniel Flohr",
+        "sagte Polizeisprecher Yakubu Sabo": "Police spokesman Yakubu Sabo",
+        "sagte Anwalt Andrés Gil Domínguez": "Lawyer Andrés Gil Domínguez",
+        "sagte der Sprecher": "spokesman",
+    }
+    for cue, speaker in cases.items():
+        assert attribute(said.format(cue), english, "de").speaker == speaker, cue
