@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from summarizer import attribution_cues as _cues
 from summarizer.claim_kind import Kind, kind_of, turns_quotation, unquoted
 from summarizer.place_names import english_place_names
+from summarizer.source_nouns import source_noun
 
 __all__ = ["OUTLET", "Attribution", "attribute", "attribute_all", "find_cues", "speech_subject"]
 
@@ -73,16 +74,16 @@ def _english_speaker(english: str) -> str:
 
 def _tidy(name: str) -> str:
     """A speaker without text up to a quotation mark, a description before "named", a
-    conjunction before it ("as attorney X"), a relative pronoun at either end ("an officer
-    named Yakubu Sabo who" -> "Yakubu Sabo", "on which the RND" -> "the RND") or the
-    predicate after a name ("Jesus published private messages and" -> "Jesus")."""
+    conjunction before it ("as attorney X"), a relative pronoun at either end ("… named Yakubu
+    Sabo who", "on which the RND"), a predicate after a name ("Jesus published …") or a day."""
     name = re.split(r"[\"“”„«»]", name)[-1]
     name = re.sub(r"^(?:as|while|when|after|because|and|but|or)\s+", "", name)  # "as attorney X"
     name = re.split(r"\b(?:named|called)\s+(?=[A-Z])", name)[-1]
     name = re.sub(r"^(?:(?:on|in|of|about|by|from|to|for|with)\s+)?(?:which|whom)\s+", "", name)
     name = re.sub(r"^([A-Z][^\s]*(?:\s+[A-Z][^\s]*)*)\s+[a-z]+ed\b.*$", r"\1", name)
     name = re.sub(r"\s+\w+ed\s+and$", "", name)  # "A man called and [said]" -> "A man"
-    return re.sub(r"(?:\s+(?:who|which|that|whom))+$", "", name.strip(" ,.;:'’"))
+    day = r"\s+(?:on|last|this)\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b.*$"
+    return re.sub(rf"(?:\s+(?:who|which|that|whom))+$|{day}", "", name.strip(" ,.;:'’"))
 
 
 def _source_speaker(cue: str) -> str:
@@ -93,30 +94,13 @@ def _source_speaker(cue: str) -> str:
     return " ".join(_cues.CUE_WORDS.sub(" ", cue).split()).strip(' ,.:„“"')
 
 
-def _source_noun(source: str) -> str:
-    """A source named by a German common noun in English ("Pressesprecher" -> "spokesman",
-    "italienischen Medienberichten" -> "Italian media reports"); "" for any other."""
-    *before, last = source.split() or [""]
-    folded = last.casefold()
-    for noun, english in sorted(_cues.SOURCE_NOUNS.items(), key=lambda item: -len(item[0])):
-        if folded.endswith(noun):
-            head = folded[: -len(noun)]
-            first = [_cues.SOURCE_PREFIXES.get(w.casefold(), "") for w in before] + [
-                _cues.SOURCE_PREFIXES.get(head, "")
-            ]
-            if head and not first[-1] and head not in ("presse", "pres"):
-                return ""  # an unknown compound: leave it as the source gives it
-            return " ".join([*filter(None, first), english])
-    return ""
-
-
 def _titled_name(source: str) -> str:
     """A name after a German title: the title in English ("Police spokesman X"), else left out."""
     words = source.split()
     at = max((i for i, w in enumerate(words[:-1]) if _cues.TITLED.search(w)), default=-1)
     if at < 0 or not _cues.PERSON.fullmatch(name := " ".join(words[at + 1 :])):
         return ""
-    title = _source_noun(" ".join(words[: at + 1]))
+    title = source_noun(" ".join(words[: at + 1]))
     return f"{title[:1].upper()}{title[1:]} {name}".strip()
 
 
@@ -158,7 +142,7 @@ def _english_form(name: str, english: str) -> str:
                 while end < len(words) and end - i < 3 and _goes_on(words[end], end - i, whole):
                     end += 1
                 phrase = _tidy(" ".join(words[start:end]))
-                if not whole and phrase.islower() and (noun := _source_noun(name)):
+                if not whole and phrase.islower() and (noun := source_noun(name)):
                     return noun  # "Pressesprecher" as "a press": the compound's own noun
                 return phrase or name
     return name
@@ -278,7 +262,7 @@ def attribute(
             found = ""  # the English names another ("Parents who ... said"): the cue's name
         if not found or not _names_in(found, sentence):
             said_by, found = found, _english_form(source, english) if english else source
-            noun = _source_noun(source) if found == source else ""
+            noun = source_noun(source) if found == source else ""
             untranslated = source.casefold() not in english.casefold()
             shared = not noun or any(w in said_by.casefold() for w in noun.casefold().split())
             if found == source and said_by and untranslated and shared:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from summarizer.attribution_cues import SOURCE_NOUNS
 from summarizer.place_names import english_name
+from summarizer.source_nouns import SOURCE_NOUNS
 
 __all__ = ["cited_again", "doers_again", "lost_acts", "lost_meaning", "named"]
 

@@ -333,7 +333,7 @@ def test_a_verb_before_a_cue_is_no_part_of_its_source_and_had_is_no_part_of_a_na
 
 
 def test_a_source_named_by_a_german_noun_is_given_in_english() -> None:
-    from summarizer.attribution import _source_noun
+    from summarizer.source_nouns import source_noun as _source_noun
 
     assert _source_noun("russischen Präsidenten") == "Russian president"
     assert _source_noun("südkoreanischen Geheimdienstes") == "South Korean intelligence service"
@@ -834,3 +834,21 @@ def test_a_name_after_a_german_title_is_given_with_the_title_in_english_or_alone
     }
     for cue, speaker in cases.items():
         assert attribute(said.format(cue), english, "de").speaker == speaker, cue
+
+
+def test_a_speaker_phrase_leaves_out_the_day_and_a_broadcaster_is_named_in_english() -> None:
+    """Seen on WMT20 documents outside the gold: "as reported by Greek coastguard on Friday"
+    gave the speaker "Greek coastguard on Friday", and "berichtete der Staatsrundfunk" with no
+    English for it gave "Staatsrundfunk"."""
+    coast = (
+        "Insgesamt starben sieben Menschen, wie die griechische Küstenwache am Freitag mitteilte."
+    )
+    english = "Seven people died overall, as reported by Greek coastguard on Friday."
+    assert attribute(coast, english, "de").speaker == "Greek coastguard"
+    radio = "Das berichtete der Staatsrundfunk."
+    assert attribute(radio, "No more than 29,400 people have arrived.", "de").speaker == (
+        "state broadcaster"
+    )
+    from summarizer.source_nouns import source_noun
+
+    assert source_noun("Küstenwache") == "coastguard"
