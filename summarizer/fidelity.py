@@ -60,12 +60,9 @@ _DE_WORDS: dict[str, float] = {
     "achteinhalb": 8.5, "neuneinhalb": 9.5, "zehneinhalb": 10.5,
 }  # fmt: skip
 # "viermal", "zweimal": how often, by a number word and "-mal" (not "einmal", which is also
-# "once" or "just"); each as the English a re-ask asks for. On the human references of the
-# 118 WMT20 documents, all 6 segments with one have its number.
+# "once" or "just"); each as the English a re-ask asks for (`_times`). On the human
+# references of the 118 WMT20 documents, all 6 segments with one have its number.
 _MAL = re.compile(r"([a-zäöüß]+)mal")
-_TIMES = {2.0: "twice", 3.0: "three times", 4.0: "four times", 5.0: "five times",
-          6.0: "six times", 7.0: "seven times", 8.0: "eight times", 9.0: "nine times",
-          10.0: "ten times"}  # fmt: skip
 _SCALES = {"million": "million", "millionen": "million", "milliarde": "billion",
            "milliarden": "billion", "billion": "trillion", "billionen": "trillion"}  # fmt: skip
 _WEEKDAYS = {
@@ -131,8 +128,16 @@ def _source_numbers(text: str) -> list[tuple[float, str, str]]:
             out.append((value, _english(value, plain=False), word))
         elif (times := _MAL.fullmatch(word.casefold())) and times.group(1) in _DE_WORDS:
             value = _DE_WORDS[times.group(1)]  # "viermal": four times, "zweimal": twice
-            out.append((value, _TIMES.get(value, f"{_english(value, plain=False)} times"), word))
+            out.append((value, _times(value), word))
     return out
+
+
+def _times(value: float) -> str:
+    """How often, in English: "twice", "four times", "12 times"."""
+    if value == 2:
+        return "twice"
+    word = _WHOLE_WORDS.get(int(value)) if value == int(value) else None
+    return f"{word or _english(value, plain=False)} times"
 
 
 _DIGIT_RUN = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]? ?\d{1,3})+(?![\w]|[.,]\d)")
