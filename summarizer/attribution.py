@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from summarizer import attribution_cues as _cues
-from summarizer.claim_kind import Kind, kind_of, turns_quotation, unquoted
+from summarizer.claim_kind import Kind, kind_of, quoted_spans, turns_quotation, unquoted
 from summarizer.place_names import english_place_names
 from summarizer.source_nouns import source_noun
 
@@ -47,8 +47,9 @@ class Attribution:
 def find_cues(sentence: str, language: str) -> list[str]:
     """Attribution phrases in `sentence`, verbatim, in order; none inside a quotation."""
     found: list[tuple[int, str]] = []
+    quoted = quoted_spans(sentence)
     for pattern in _cues.PATTERNS.get(language, []):
-        for match in unquoted(pattern, sentence):
+        for match in unquoted(pattern, sentence, quoted):
             text, before = match.group(0).strip(), sentence[: match.start()].strip()
             if _cues.VERB_FIRST.match(text) and _cues.subject_before(before):
                 continue  # "Ajit Pai hat die Bundesregierung gewarnt": an object, not a source
@@ -58,8 +59,9 @@ def find_cues(sentence: str, language: str) -> list[str]:
 
 
 def _english_speaker(english: str) -> str:
+    quoted = quoted_spans(english)
     for pattern in _cues.EN_SPEAKER:
-        if (match := next(unquoted(pattern, english), None)) is None:
+        if (match := next(unquoted(pattern, english, quoted), None)) is None:
             continue  # none, or only inside a quotation: the quoted words' speaker
         name = " ".join(match.group(1).split()).strip(" ,.'’\"“”„")
         name = re.sub(rf"(?:\s+(?:{_cues.EN_ADVERBS}|reports?|had|has|have))+$", "", name)

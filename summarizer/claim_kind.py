@@ -56,10 +56,12 @@ def quoted_spans(sentence: str) -> list[tuple[int, int]]:
     return list(zip(marks[::2], marks[1::2], strict=False))
 
 
-def unquoted(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """The matches of `pattern` in `text` that are not inside a quotation: a verb of saying
-    in quoted words ("„Und Amerika sagt, …“, ergänzte Ruhani") names no source."""
-    spans = quoted_spans(text)
+def unquoted(
+    pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]
+) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` in `text` that are not inside a quotation (`spans`, the
+    text's `quoted_spans`, found once for all its patterns): a verb of saying in quoted words
+    ("„Und Amerika sagt, …“, ergänzte Ruhani") names no source."""
     for match in pattern.finditer(text):
         if not any(a <= match.start() and match.end() <= b for a, b in spans):
             yield match
