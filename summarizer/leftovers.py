@@ -18,7 +18,8 @@ __all__ = ["left_in_german"]
 def left_in_german(source: str, english: str) -> list[str]:
     """The German of `source` left in `english`, each named as a re-ask names it ('"…" in
     English'): runs of four or more words, common nouns, and words only German spells."""
-    return _runs(source, english) + _german_nouns(source, english) + _umlaut_words(source, english)
+    words, found = _TOKEN.findall(source), _TOKEN.findall(english)
+    return _runs(source, words, found) + _german_nouns(words, found) + _umlaut_words(words, found)
 
 
 _TOKEN = re.compile(r"[\wÄÖÜäöüß'’\-]+")
@@ -26,15 +27,14 @@ _COPY_WORDS = 4  # a run of this many source words, verbatim, is German left in 
 _COPY_SHARE = 0.8  # unless such runs are this much of the English: a copy of the source
 
 
-def _runs(source: str, english: str) -> list[str]:
-    """Each run of four or more words of `source` that `english` has verbatim and that is no
-    name ("Tausenden von Soldaten, die"; not "Alexander van der Bellen", "Zoo in Wichita"),
-    named with the source's own words; none when such runs are most of the English. On the
-    human references of the 118 WMT20 documents, 1 of 1,570 segments has one (an English
-    quotation the source has too)."""
-    words = [w.casefold() for w in _TOKEN.findall(source)]
+def _runs(source: str, source_words: list[str], found: list[str]) -> list[str]:
+    """Each run of four or more of the `source_words` of `source` that the English's words
+    (`found`) have verbatim and that is no name ("Tausenden von Soldaten, die"; not "Alexander
+    van der Bellen", "Zoo in Wichita"), named with the source's own words; none when such runs
+    are most of the English. On the human references of the 118 WMT20 documents, 1 of 1,570
+    segments has one (an English quotation the source has too)."""
+    words = [w.casefold() for w in source_words]
     runs = {tuple(words[i : i + _COPY_WORDS]) for i in range(len(words) - _COPY_WORDS + 1)}
-    found = _TOKEN.findall(english)
     out: list[str] = []
     i = copied = 0
     while i <= len(found) - _COPY_WORDS:
@@ -67,13 +67,13 @@ _GERMAN_NOUN = re.compile(
 )
 
 
-def _german_nouns(source: str, english: str) -> list[str]:
-    """Each German common noun of `source` that `english` has verbatim after an English word
-    in lower case ("the Gipfeltreffen of"; not "Süddeutsche Zeitung", a name), named with
-    the source's word. On the human references of the 118 WMT20 documents, none of the 1,570
-    segments has one (3 without the lower-case word before: "Zeitung" twice, "Bundesverband")."""
-    words = set(_TOKEN.findall(source))
-    found = _TOKEN.findall(english)
+def _german_nouns(source_words: list[str], found: list[str]) -> list[str]:
+    """Each German common noun of the `source_words` that the English's words (`found`) have
+    verbatim after an English word in lower case ("the Gipfeltreffen of"; not "Süddeutsche
+    Zeitung", a name), named with the source's word. On the human references of the 118 WMT20
+    documents, none of the 1,570 segments has one (3 without the lower-case word before:
+    "Zeitung" twice, "Bundesverband")."""
+    words = set(source_words)
     return [
         f'"{word}" in English'
         for before, word in itertools.pairwise(found)
@@ -86,18 +86,18 @@ def _german_nouns(source: str, english: str) -> list[str]:
     ]
 
 
-def _umlaut_words(source: str, english: str) -> list[str]:
-    """Each word of `source` in lower case with ä, ö, ü or ß that `english` has verbatim: no
-    English word is spelled so ("under \"entwürdigendsten and unmenschlichsten conditions\"",
-    the German of a quotation copied into the English). On the human references of the 118
-    WMT20 documents, 2 of the 1,570 segments have one (a web site's name)."""
-    source_words = set(_TOKEN.findall(source))
-    found = _TOKEN.findall(english)
-    if sum(w in source_words for w in found) >= _COPY_SHARE * len(found):
+def _umlaut_words(source_words: list[str], found: list[str]) -> list[str]:
+    """Each of the `source_words` in lower case with ä, ö, ü or ß that the English's words
+    (`found`) have verbatim: no English word is spelled so ("under \"entwürdigendsten and
+    unmenschlichsten conditions\"", the German of a quotation copied into the English). On the
+    human references of the 118 WMT20 documents, 2 of the 1,570 segments have one (a web site's
+    name)."""
+    words = set(source_words)
+    if sum(w in words for w in found) >= _COPY_SHARE * len(found):
         return []  # the source itself, copied: a passage in another language, not German left
     return [
         f'"{w}" in English'
-        for w in sorted(source_words & set(found))
+        for w in sorted(words & set(found))
         if len(w) >= 4 and w[0].islower() and _UMLAUT.search(w)
     ]
 
