@@ -102,9 +102,10 @@ def mean_context(sent: list[Exchange]) -> int:
 
 
 def roofline(
-    sent: list[Exchange], wall: float, decode: float, prompt: float, at_context: float
+    sent: list[Exchange], wall: float, decode: float, prompt: float, context: int, at_context: float
 ) -> None:
-    """Print the pipeline's speeds per task against the bare ones, and its time shares."""
+    """Print the pipeline's speeds per task against the bare ones, and its time shares;
+    `at_context`: the bare decode speed after `context` prompt tokens (`mean_context`)."""
     print(f"bare decode {decode:.1f} tokens/s, bare prompt {prompt:.1f} tokens/s")
     print(
         f"{'task':<14}{'calls':>6}{'decode tok':>11}{'decode t/s':>11}{'prompt tok':>11}"
@@ -135,7 +136,7 @@ def roofline(
         f"{decode:.1f} tokens/s; goal >= 0.9)"
     )
     print(
-        f"bare decode after {mean_context(sent)} prompt tokens (the pipeline's mean context, "
+        f"bare decode after {context} prompt tokens (the pipeline's mean context, "
         f"weighted by tokens decoded): {at_context:.1f} tokens/s; pipeline decode / that: "
         f"{pipeline_decode / at_context:.3f}"
     )
@@ -163,7 +164,8 @@ def main() -> None:
         assert not failed, failed
         with Embedded(settings) as server:
             answers, raw = asyncio.run(replay(server, sent))
-            decode, prompt, at_context = asyncio.run(bare(server, mean_context(sent)))
+            context = mean_context(sent)
+            decode, prompt, at_context = asyncio.run(bare(server, context))
     ratio = ours / raw
     print(f"model={args.model} articles={len(paths)} requests={len(sent)}")
     print(
@@ -175,7 +177,7 @@ def main() -> None:
     print(f"raw      {raw:8.2f} s  (same bodies, bare HTTP, restarted server)")
     print(f"ratio vs raw: {ratio:.3f} (goal <= 1.05)")
     print(f"embedded ratio={ratio:.3f}")
-    roofline(sent, ours, decode, prompt, at_context)
+    roofline(sent, ours, decode, prompt, context, at_context)
 
 
 if __name__ == "__main__":
