@@ -68,6 +68,15 @@ _NOUNS = {
     for name, (_, more, _) in _COUNTRIES.items()
 }
 _ADDED = re.compile(r"\b(" + "|".join(sorted(_COUNTRIES, key=len, reverse=True)) + r")\b")
+# Per country: its nouns in a German source (also with a genitive "s"), its names in English.
+_IN_SOURCE = {
+    name: re.compile(rf"\b(?:{'|'.join(map(re.escape, nouns))})s?\b")
+    for name, nouns in _NOUNS.items()
+}
+_IN_ENGLISH = {
+    name: re.compile(rf"\b(?:{'|'.join(map(re.escape, (name, *forms)))})\b")
+    for name, (forms, _, _) in _COUNTRIES.items()
+}
 
 
 def swapped_back(english: str, source: str) -> str:
@@ -81,9 +90,8 @@ def swapped_back(english: str, source: str) -> str:
     }
     dropped = [
         name
-        for name, (forms, _, _) in _COUNTRIES.items()
-        if any(re.search(rf"\b{re.escape(noun)}s?\b", source) for noun in _NOUNS[name])
-        and not any(re.search(rf"\b{re.escape(f)}\b", english) for f in (name, *forms))
+        for name in _COUNTRIES
+        if _IN_SOURCE[name].search(source) and not _IN_ENGLISH[name].search(english)
     ]
     if len(added) != 1 or len(dropped) != 1:
         return english
